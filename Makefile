@@ -1,0 +1,71 @@
+# The breast-calcification FAQ assistant. `make run` serves it, `make test` proves it.
+# Every target sets up what it needs (virtualenv, pinned packages, spaCy pipeline, model).
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# Rasa 3.6 needs Python 3.10; pyenv provides it on our machines.
+PYTHON310 ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.10*/bin/python3.10) $(shell command -v python3.10))
+VENV := .venv
+BIN := $(VENV)/bin
+SPACY_MODEL := build/spacy/en_calcifications
+MODEL := models/calcifications.tar.gz
+MODEL_INPUTS := config.yml domain.yml $(shell find data bot -name '*.yml' -o -name '*.py' 2>/dev/null) $(SPACY_MODEL)/meta.json
+
+export PYTHONPATH := $(CURDIR)
+export TF_CPP_MIN_LOG_LEVEL ?= 2
+export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
+# Defaults for `make run`; override any of them from the environment.
+export RASA_PORT ?= 5005
+export ACTION_PORT ?= 5055
+export ACTION_ENDPOINT_URL ?= http://localhost:$(ACTION_PORT)/webhook
+export TRACKER_DB ?= var/trackers.db
+
+.PHONY: help install spacy-model train run test test-unit validate test-nlu test-core lint clean
+
+help: ## List the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
+
+install: $(VENV)/.installed ## Create .venv (Python 3.10) with the pinned dependencies
+
+$(VENV)/.installed: requirements.lock
+	@test -n "$(PYTHON310)" || { echo "Python 3.10 not found: install it (pyenv install 3.10) or set PYTHON310"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON310) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade 'pip==24.0'
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	touch $@
+
+spacy-model: $(SPACY_MODEL)/meta.json ## Build the project's spaCy pipeline from code
+
+$(SPACY_MODEL)/meta.json: $(VENV)/.installed bot/nlp/pipeline.py bot/nlp/vocabulary.py bot/nlp/vocabulary.yml
+	$(BIN)/python -m bot.nlp.pipeline $(SPACY_MODEL)
+
+train: $(MODEL) ## Train the Rasa model when it is missing or older than its data and config
+
+$(MODEL): $(VENV)/.installed $(MODEL_INPUTS)
+	$(BIN)/rasa train --force --fixed-model-name calcifications --out models
+
+run: train ## Serve the assistant: actions on :5055, Rasa (REST + socket.io) on :5005
+	@mkdir -p $(dir $(TRACKER_DB))
+	scripts/serve.sh
+
+test: train ## The whole suite: unit, data validation, NLU and story tests, end-to-end
+	$(MAKE) --no-print-directory lint validate test-unit test-nlu test-core
+
+test-unit: $(VENV)/.installed ## pytest: unit tests and end-to-end conversations against real servers
+	$(BIN)/python -m pytest -q
+
+validate: $(VENV)/.installed ## Check domain, NLU data, stories and rules for consistency
+	$(BIN)/rasa data validate --fail-on-warnings --max-history 5
+
+test-nlu: train ## Evaluate NLU on the held-out set (tests/nlu/heldout.yml)
+	$(BIN)/rasa test nlu --nlu tests/nlu/heldout.yml --model $(MODEL) --out reports/nlu --no-plot
+
+test-core: train ## Run the test stories (tests/stories/) against the dialogue policies
+	$(BIN)/rasa test core --stories tests/stories --model $(MODEL) --out reports/core --fail-on-prediction-errors --no-plot
+
+lint: $(VENV)/.installed ## ruff over the project's Python
+	$(BIN)/ruff check bot actions tests scripts
+
+clean: ## Remove models, the spaCy pipeline, reports and local conversations
+	rm -rf build models reports results var .rasa

@@ -1,0 +1,1 @@
+"""The action server (rasa-sdk): every reply the assistant sends is built here."""

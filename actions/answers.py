@@ -1,0 +1,38 @@
+"""Answers medical questions, including follow-ups and messages that ask several things."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.replies import CONTENT, Reply
+from bot.routing import answer_topics
+
+LAST_TOPIC_SLOT = "last_topic"
+
+
+class ActionAnswer(Action):
+    def name(self) -> Text:
+        return "action_answer"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Dict[Text, Any]]:
+        last_topic = tracker.get_slot(LAST_TOPIC_SLOT)
+        related = {topic_id: topic.related for topic_id, topic in CONTENT.topics.items()}
+        topics = answer_topics(tracker.latest_message, last_topic, related)
+        if not topics:
+            suggestions = related.get(last_topic) if last_topic else None
+            Reply().behaviour(
+                "fallback", "no_context", suggestions=suggestions, extra={"reason": "no_context"}
+            ).send(dispatcher)
+            return []
+        reply = Reply()
+        for topic_id in topics:
+            reply.answer(topic_id)
+        reply.send(dispatcher)
+        return [SlotSet(LAST_TOPIC_SLOT, topics[-1])]

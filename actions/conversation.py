@@ -1,0 +1,42 @@
+"""Greeting, goodbye, thanks, "are you a bot?" and the hand-off to the clinic's people."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.replies import SETTINGS, Reply
+
+SMALL_TALK = ("greeting", "goodbye", "thanks", "bot_challenge")
+
+
+class ActionSmallTalk(Action):
+    def name(self) -> Text:
+        return "action_small_talk"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Dict[Text, Any]]:
+        intent = tracker.get_intent_of_latest_message()
+        Reply().behaviour(intent if intent in SMALL_TALK else "greeting").send(dispatcher)
+        return []
+
+
+class ActionHandoff(Action):
+    def name(self) -> Text:
+        return "action_handoff"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Dict[Text, Any]]:
+        contact = {
+            "name": SETTINGS.clinic_name,
+            "phone": SETTINGS.clinic_phone,
+            "hours": SETTINGS.clinic_hours,
+            "portal_url": SETTINGS.clinic_portal_url,
+        }
+        Reply().behaviour("handoff", extra={"contact": contact}).send(dispatcher)
+        return []

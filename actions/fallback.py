@@ -1,0 +1,51 @@
+"""What the assistant says when it cannot answer: unclear, unanswerable or off-topic messages."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.replies import CONTENT, Reply
+from bot.routing import closest_topics
+
+
+class ActionFallback(Action):
+    """Asks to rephrase, offering the topics the classifier thought closest."""
+
+    def name(self) -> Text:
+        return "action_fallback"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Dict[Text, Any]]:
+        issue = tracker.latest_message.get("input_issue")
+        if issue:
+            Reply().behaviour("fallback", issue, extra={"reason": issue}).send(dispatcher)
+            return []
+        ranking = tracker.latest_message.get("intent_ranking") or ()
+        closest = closest_topics(ranking, CONTENT.topics) or None
+        Reply().behaviour(
+            "fallback", suggestions=closest, extra={"reason": "unclear"}
+        ).send(dispatcher)
+        return []
+
+
+class ActionDefaultFallback(ActionFallback):
+    """Replaces Rasa's own default fallback, so that it too speaks from the vetted content."""
+
+    def name(self) -> Text:
+        return "action_default_fallback"
+
+
+class ActionOutOfScope(Action):
+    def name(self) -> Text:
+        return "action_out_of_scope"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Dict[Text, Any]]:
+        Reply().behaviour("out_of_scope").send(dispatcher)
+        return []

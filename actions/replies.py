@@ -1,0 +1,113 @@
+"""Builds replies from the vetted content and adds the provider recommendation where needed.
+
+Every action sends through `Reply`, so the rule "medical content, declines, fallbacks and
+emergencies recommend a health care provider" is enforced in one place, not remembered in
+each action.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any, Dict, Iterable, List, Optional
+
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.content import Content, Topic, content
+from bot.settings import ClinicSettings, settings
+
+logger = logging.getLogger(__name__)
+
+# One line break, not a blank line: Rasa's channels would split "\n\n" into separate
+# messages, and each part of a reply is meant to arrive as one message.
+PARAGRAPH = "\n"
+
+# Read once when the action server starts, so a broken answers file stops it at once.
+CONTENT: Content = content()
+SETTINGS: ClinicSettings = settings()
+
+
+def source_line(topic: Topic) -> str:
+    source = topic.source
+    return (
+        f'Source: {source.publisher}, "{source.title}" '
+        f"(reviewed {source.reviewed_text}): {source.url}"
+    )
+
+
+def topic_buttons(topic_ids: Iterable[str]) -> List[Dict[str, str]]:
+    """Quick replies whose payload asks for the topic directly (Rasa's /intent syntax)."""
+    return [
+        {"title": CONTENT.topics[topic_id].question, "payload": f"/{topic_id}"}
+        for topic_id in topic_ids
+    ]
+
+
+@dataclass
+class _Part:
+    topic: str
+    text: str
+    buttons: List[Dict[str, str]]
+    custom: Dict[str, Any]
+
+
+@dataclass
+class Reply:
+    """One turn's reply: one or more messages, each naming its topic in `custom`."""
+
+    parts: List[_Part] = field(default_factory=list)
+
+    def answer(self, topic_id: str) -> Reply:
+        topic = CONTENT.topics[topic_id]
+        self.parts.append(
+            _Part(
+                topic=topic_id,
+                text=f"{topic.answer}{PARAGRAPH}{source_line(topic)}",
+                buttons=topic_buttons(topic.related),
+                custom={
+                    "topic": topic_id,
+                    "source": topic.source.as_payload(),
+                    "related": list(topic.related),
+                },
+            )
+        )
+        return self
+
+    def behaviour(
+        self,
+        behaviour: str,
+        variant: str = "text",
+        suggestions: Optional[Iterable[str]] = None,
+        extra: Optional[Dict[str, Any]] = None,
+        addition: str = "",
+    ) -> Reply:
+        template = CONTENT.behaviour_text(behaviour, variant)
+        text = template.format(**SETTINGS.as_placeholders())
+        if addition:
+            text = f"{text}{PARAGRAPH}{addition}"
+        suggested = list(CONTENT.suggestions(behaviour) if suggestions is None else suggestions)
+        self.parts.append(
+            _Part(
+                topic=behaviour,
+                text=text,
+                buttons=topic_buttons(suggested),
+                custom={"topic": behaviour, **(extra or {})},
+            )
+        )
+        return self
+
+    @property
+    def topics(self) -> List[str]:
+        return [part.topic for part in self.parts]
+
+    def send(self, dispatcher: CollectingDispatcher) -> None:
+        if not self.parts:
+            raise ValueError("a reply needs at least one part")
+        if any(CONTENT.needs_provider_line(topic) for topic in self.topics):
+            last = self.parts[-1]
+            last.text = f"{last.text}{PARAGRAPH}{CONTENT.provider_line}"
+        for part in self.parts:
+            dispatcher.utter_message(
+                text=part.text, buttons=part.buttons or None, json_message=part.custom
+            )
+        logger.info("Replied with topics %s.", self.topics)

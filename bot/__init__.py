@@ -1,0 +1,1 @@
+"""The breast-calcification FAQ assistant's own code: content, settings, language work."""

@@ -1,0 +1,1 @@
+"""Input channels: the checked REST webhook and the request parsing it shares."""

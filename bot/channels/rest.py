@@ -1,0 +1,77 @@
+"""Rasa's REST channel with checked input and a reply on every request.
+
+Same URL and response format as Rasa's own (`POST /webhooks/rest/webhook`), but a malformed
+request gets a 400 with a reason instead of a server error, and a turn that produced no reply
+(for example while the action server is down) gets an apology instead of an empty list.
+"""
+
+from __future__ import annotations
+
+import logging
+from asyncio import CancelledError
+from typing import Any, Awaitable, Callable, Dict, List, Text
+
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from rasa.core.channels.rest import RestInput
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from bot.channels.payload import PayloadError, parse_message
+from bot.content import content
+from bot.settings import settings
+
+logger = logging.getLogger(__name__)
+
+
+def unavailable_reply(recipient_id: str) -> List[Dict[str, Any]]:
+    """What the patient sees when the assistant could not answer this turn."""
+    text = content().behaviour_text("fallback", "service_unavailable")
+    text = text.format(**settings().as_placeholders())
+    return [
+        {"recipient_id": recipient_id, "text": f"{text} {content().provider_line}"},
+        {
+            "recipient_id": recipient_id,
+            "custom": {"topic": "fallback", "reason": "service_unavailable"},
+        },
+    ]
+
+
+class CheckedRestInput(RestInput):
+    @classmethod
+    def name(cls) -> Text:
+        return "rest"
+
+    def blueprint(
+        self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
+    ) -> Blueprint:
+        webhook = Blueprint(f"custom_webhook_{type(self).__name__}", __name__)
+
+        @webhook.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @webhook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            try:
+                incoming = parse_message(request.body)
+            except PayloadError as error:
+                return response.json({"error": str(error)}, status=400)
+            collector = CollectingOutputChannel()
+            try:
+                await on_new_message(
+                    UserMessage(
+                        incoming.text,
+                        collector,
+                        incoming.sender,
+                        input_channel=self.name(),
+                        metadata=incoming.metadata,
+                    )
+                )
+            except CancelledError:
+                logger.error("Handling a REST message timed out.")
+            except Exception:  # noqa: BLE001 - the patient still gets a reply below
+                logger.exception("Handling a REST message failed.")
+            return response.json(collector.messages or unavailable_reply(incoming.sender))
+
+        return webhook

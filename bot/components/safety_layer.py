@@ -1,0 +1,91 @@
+"""The rule layer that runs before the classifier and overrides it.
+
+Emergencies and crisis language are caught by spaCy rules in every message, whatever the
+conversation state; input that cannot be answered as a question is marked for the fallback.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Dict, List, Optional, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.nlu.constants import SPACY_DOCS
+from rasa.nlu.utils.spacy_utils import SpacyModel, SpacyNLP
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.nlp.emergency import EmergencyDetector
+from bot.nlp.screening import InputScreen
+
+logger = logging.getLogger(__name__)
+
+EMERGENCY_INTENT = "emergency"
+FALLBACK_INTENT = "nlu_fallback"
+# Keys this layer adds to the parse data; actions read them from tracker.latest_message.
+EMERGENCY_KEY = "emergency"
+INPUT_ISSUE_KEY = "input_issue"
+
+
+def is_decided(message: Message) -> bool:
+    """True when the rule layer has already settled the intent and classifiers must keep it."""
+    return bool(message.get(EMERGENCY_KEY) or message.get(INPUT_ISSUE_KEY))
+
+
+@DefaultV1Recipe.register(
+    [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER],
+    is_trainable=False,
+    model_from="SpacyNLP",
+)
+class SafetyRuleLayer(GraphComponent, IntentClassifier):
+    @classmethod
+    def required_components(cls) -> List[type]:
+        return [SpacyNLP]
+
+    def __init__(self) -> None:
+        self._detector: Optional[EmergencyDetector] = None
+        self._screen: Optional[InputScreen] = None
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> SafetyRuleLayer:
+        return cls()
+
+    def _rules(self, model: SpacyModel) -> tuple[EmergencyDetector, InputScreen]:
+        if self._detector is None or self._screen is None:
+            self._detector = EmergencyDetector(model.model)
+            self._screen = InputScreen(model.model)
+        return self._detector, self._screen
+
+    def process(self, messages: List[Message], model: SpacyModel) -> List[Message]:
+        detector, screen = self._rules(model)
+        for message in messages:
+            text = message.get(TEXT) or ""
+            doc = message.get(SPACY_DOCS[TEXT])
+            emergency = detector.detect(doc) if doc is not None else None
+            if emergency:
+                logger.info("Emergency rule matched (%s).", emergency)
+                message.set(EMERGENCY_KEY, emergency, add_to_output=True)
+                self._decide(message, EMERGENCY_INTENT)
+                continue
+            issue = screen.issue(text, doc)
+            if issue:
+                logger.debug("Input screened out (%s).", issue)
+                message.set(INPUT_ISSUE_KEY, issue, add_to_output=True)
+                self._decide(message, FALLBACK_INTENT)
+        return messages
+
+    @staticmethod
+    def _decide(message: Message, intent: str) -> None:
+        decided = {"name": intent, "confidence": 1.0}
+        message.set(INTENT, decided, add_to_output=True)
+        message.set(INTENT_RANKING_KEY, [decided], add_to_output=True)

@@ -1,0 +1,50 @@
+"""Builds the project's spaCy pipeline from code, since no pretrained English package installs here.
+
+Blank English, lookup lemmas from spacy-lookups-data, and an EntityRuler holding the
+article's vocabulary with lay synonyms and misspellings. Run as a module to write it to disk:
+`python -m bot.nlp.pipeline build/spacy/en_calcifications`.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+
+from bot.nlp.vocabulary import concepts
+
+DEFAULT_OUTPUT = Path("build/spacy/en_calcifications")
+
+
+def build_pipeline() -> Language:
+    """A fresh pipeline: tokenizer, lookup lemmatizer, entity ruler."""
+    nlp = spacy.blank("en")
+    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+    ruler = nlp.add_pipe(
+        "entity_ruler", config={"phrase_matcher_attr": "LOWER", "overwrite_ents": True}
+    )
+    nlp.initialize()
+    ruler.add_patterns(
+        [
+            {"label": concept.label, "pattern": phrase, "id": concept.id}
+            for concept in concepts()
+            for phrase in concept.phrases
+        ]
+    )
+    nlp.meta["name"] = "calcifications"
+    nlp.meta["description"] = "Blank English with lookup lemmas and the breast-calcification vocabulary"
+    return nlp
+
+
+def main(argv: list[str]) -> int:
+    output = Path(argv[1]) if len(argv) > 1 else DEFAULT_OUTPUT
+    output.parent.mkdir(parents=True, exist_ok=True)
+    build_pipeline().to_disk(output)
+    print(f"spaCy pipeline written to {output}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -1,0 +1,51 @@
+"""Clinic settings: one YAML file of defaults, each key overridable from the environment."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields
+from functools import lru_cache
+from pathlib import Path
+from typing import Mapping, Optional
+
+import yaml
+
+SETTINGS_FILE = Path(__file__).with_name("clinic.yml")
+
+
+@dataclass(frozen=True)
+class ClinicSettings:
+    """What the replies need to know about the clinic that runs the assistant."""
+
+    clinic_name: str
+    clinic_phone: str
+    clinic_hours: str
+    clinic_portal_url: str
+    emergency_number: str
+    crisis_line: str
+    crisis_line_name: str
+
+    def as_placeholders(self) -> dict[str, str]:
+        """The values that reply templates may name as {placeholders}."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+def load_settings(
+    path: Path = SETTINGS_FILE, environ: Optional[Mapping[str, str]] = None
+) -> ClinicSettings:
+    """Reads the settings file; a non-empty environment variable wins over the file."""
+    environ = os.environ if environ is None else environ
+    defaults = yaml.safe_load(path.read_text(encoding="utf-8"))
+    values = {}
+    for field in fields(ClinicSettings):
+        value = environ.get(field.name.upper()) or defaults.get(field.name)
+        if not value:
+            raise ValueError(f"clinic setting {field.name!r} is missing from {path}")
+        values[field.name] = str(value).strip()
+    return ClinicSettings(**values)
+
+
+@lru_cache(maxsize=1)
+def settings() -> ClinicSettings:
+    """The process-wide settings, read once at start-up."""
+    return load_settings()
