@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
@@ -16,12 +16,12 @@ LAST_TOPIC_SLOT = "last_topic"
 
 
 class ActionAnswer(Action):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_answer"
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> List[Dict[Text, Any]]:
+    ) -> List[Dict[str, Any]]:
         last_topic = tracker.get_slot(LAST_TOPIC_SLOT)
         related = {topic_id: topic.related for topic_id, topic in CONTENT.topics.items()}
         topics = answer_topics(tracker.latest_message, last_topic, related)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -14,24 +14,24 @@ SMALL_TALK = ("greeting", "goodbye", "thanks", "bot_challenge")
 
 
 class ActionSmallTalk(Action):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_small_talk"
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> List[Dict[Text, Any]]:
-        intent = tracker.get_intent_of_latest_message()
+    ) -> List[Dict[str, Any]]:
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
         Reply().behaviour(intent if intent in SMALL_TALK else "greeting").send(dispatcher)
         return []
 
 
 class ActionHandoff(Action):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_handoff"
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> List[Dict[Text, Any]]:
+    ) -> List[Dict[str, Any]]:
         contact = {
             "name": SETTINGS.clinic_name,
             "phone": SETTINGS.clinic_phone,

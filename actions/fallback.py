@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -15,12 +15,12 @@ from bot.routing import closest_topics
 class ActionFallback(Action):
     """Asks to rephrase, offering the topics the classifier thought closest."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_fallback"
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> List[Dict[Text, Any]]:
+    ) -> List[Dict[str, Any]]:
         issue = tracker.latest_message.get("input_issue")
         if issue:
             Reply().behaviour("fallback", issue, extra={"reason": issue}).send(dispatcher)
@@ -36,16 +36,16 @@ class ActionFallback(Action):
 class ActionDefaultFallback(ActionFallback):
     """Replaces Rasa's own default fallback, so that it too speaks from the vetted content."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_default_fallback"
 
 
 class ActionOutOfScope(Action):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_out_of_scope"
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> List[Dict[Text, Any]]:
+    ) -> List[Dict[str, Any]]:
         Reply().behaviour("out_of_scope").send(dispatcher)
         return []

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from typing import Any, Dict, Iterable, List, Optional
+from typing import Any, Dict, Iterable, List
 
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -77,8 +77,8 @@ class Reply:
         self,
         behaviour: str,
         variant: str = "text",
-        suggestions: Optional[Iterable[str]] = None,
-        extra: Optional[Dict[str, Any]] = None,
+        suggestions: Iterable[str] | None = None,
+        extra: Dict[str, Any] | None = None,
         addition: str = "",
     ) -> Reply:
         template = CONTENT.behaviour_text(behaviour, variant)

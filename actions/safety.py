@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -15,12 +15,12 @@ SELF_HARM = "self_harm"
 
 
 class ActionEmergency(Action):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_emergency"
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> List[Dict[Text, Any]]:
+    ) -> List[Dict[str, Any]]:
         # Set by the NLU rule layer; a classifier-only emergency has no kind and gets the
         # general emergency reply.
         kind = tracker.latest_message.get("emergency") or "unspecified"
@@ -32,12 +32,12 @@ class ActionEmergency(Action):
 
 
 class ActionPersonalDiagnosis(Action):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_personal_diagnosis"
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> List[Dict[Text, Any]]:
+    ) -> List[Dict[str, Any]]:
         topic_id = general_fact_topic(tracker.latest_message.get("entities") or ())
         fact = ""
         if topic_id:

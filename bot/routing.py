@@ -5,7 +5,7 @@ Pure functions over plain data, so the context rules can be tested without any s
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Mapping, Optional, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 from bot.nlp.vocabulary import concepts
 
@@ -24,9 +24,9 @@ def concept_topic(concept_id: str) -> str:
 
 def follow_up_topic(
     entities: Iterable[Mapping[str, Any]],
-    last_topic: Optional[str],
+    last_topic: str | None,
     related: Mapping[str, Sequence[str]],
-) -> Optional[str]:
+) -> str | None:
     """"and the big ones?" names a concept; "tell me more" leans on the last topic's first
     related topic; with neither there is nothing to go on."""
     named = mentioned_concepts(entities)
@@ -39,7 +39,7 @@ def follow_up_topic(
 
 def answer_topics(
     parse_data: Mapping[str, Any],
-    last_topic: Optional[str],
+    last_topic: str | None,
     related: Mapping[str, Sequence[str]],
 ) -> list[str]:
     """The medical topics to answer this turn, in the order the patient asked them."""
@@ -55,10 +55,10 @@ def answer_topics(
     return []
 
 
-def general_fact_topic(entities: Iterable[Mapping[str, Any]]) -> Optional[str]:
+def general_fact_topic(entities: Iterable[Mapping[str, Any]]) -> str | None:
     """The topic whose general fact fits a personal question ("my doctor wants a biopsy...")."""
     generic = {concept.id for concept in concepts() if concept.generic}
-    specific = [concept_id for concept_id in mentioned_concepts(entities) if concept_id not in generic]
+    specific = [found for found in mentioned_concepts(entities) if found not in generic]
     return concept_topic(specific[0]) if specific else None
 
 

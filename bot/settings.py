@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass, fields
 from functools import lru_cache
 from pathlib import Path
-from typing import Mapping, Optional
+from typing import Mapping
 
 import yaml
 
@@ -31,7 +31,7 @@ class ClinicSettings:
 
 
 def load_settings(
-    path: Path = SETTINGS_FILE, environ: Optional[Mapping[str, str]] = None
+    path: Path = SETTINGS_FILE, environ: Mapping[str, str] | None = None
 ) -> ClinicSettings:
     """Reads the settings file; a non-empty environment variable wins over the file."""
     environ = os.environ if environ is None else environ

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Any
 
 # Far above any real question; longer bodies are refused before they reach the pipeline.
 MAX_MESSAGE_CHARS = 20_000
@@ -21,7 +21,7 @@ class PayloadError(ValueError):
 class IncomingMessage:
     sender: str
     text: str
-    metadata: Optional[dict[str, Any]] = field(default=None)
+    metadata: dict[str, Any] | None = field(default=None)
 
 
 def clean_text(text: str) -> str:

@@ -7,7 +7,7 @@ conversation state; input that cannot be answered as a question is marked for th
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -47,13 +47,13 @@ class SafetyRuleLayer(GraphComponent, IntentClassifier):
         return [SpacyNLP]
 
     def __init__(self) -> None:
-        self._detector: Optional[EmergencyDetector] = None
-        self._screen: Optional[InputScreen] = None
+        self._detector: EmergencyDetector | None = None
+        self._screen: InputScreen | None = None
 
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: Dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,

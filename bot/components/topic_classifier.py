@@ -10,7 +10,7 @@ C_calcification).
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List
 
 import joblib
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -50,7 +50,7 @@ def normalise(tokens: Doc | Span) -> str:
     return " ".join(parts)
 
 
-def _build_model(config: Dict[Text, Any]) -> Pipeline:
+def _build_model(config: Dict[str, Any]) -> Pipeline:
     features = FeatureUnion(
         [
             (
@@ -78,7 +78,7 @@ class TopicClassifier(GraphComponent, IntentClassifier):
         return [SpacyNLP]
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> Dict[str, Any]:
         return {
             "C": 20.0,
             "random_seed": 42,
@@ -89,10 +89,10 @@ class TopicClassifier(GraphComponent, IntentClassifier):
 
     def __init__(
         self,
-        config: Dict[Text, Any],
+        config: Dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
-        model: Optional[Pipeline] = None,
+        model: Pipeline | None = None,
     ) -> None:
         self._config = {**self.get_default_config(), **config}
         self._model_storage = model_storage
@@ -102,7 +102,7 @@ class TopicClassifier(GraphComponent, IntentClassifier):
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: Dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
@@ -126,7 +126,7 @@ class TopicClassifier(GraphComponent, IntentClassifier):
     @classmethod
     def load(
         cls,
-        config: Dict[Text, Any],
+        config: Dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
@@ -164,9 +164,8 @@ class TopicClassifier(GraphComponent, IntentClassifier):
 
     def _rank(self, text: str) -> List[Dict[str, Any]]:
         probabilities = self._model.predict_proba([text])[0]
-        ranked = sorted(
-            zip(self._model.classes_, probabilities), key=lambda pair: pair[1], reverse=True
-        )
+        pairs = zip(self._model.classes_, probabilities, strict=True)
+        ranked = sorted(pairs, key=lambda pair: pair[1], reverse=True)
         return [
             {"name": str(name), "confidence": float(confidence)}
             for name, confidence in ranked[: self._config["ranking_length"]]

@@ -6,12 +6,14 @@ from __future__ import annotations
 from spacy.tokens import Doc, Span
 
 QUESTION_WORDS = frozenset(
-    "what whats why how when where who which do does did is are can could should will would "
-    "may might am was were has have must tell explain".split()
+    (
+        "what whats why how when where who which do does did is are can could should will "
+        "would may might am was were has have must tell explain"
+    ).split()
 )
 JOINERS = frozenset({"and", "also", "plus", "&"})
 ENDINGS = frozenset({"?", "!", ".", ";"})
-LEADING_FILLERS = JOINERS | {"so", "but", "then", "and"}
+LEADING_FILLERS = JOINERS | {"so", "but", "then"}
 
 
 def question_clauses(doc: Doc) -> list[Span]:

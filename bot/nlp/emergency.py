@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import yaml
 from spacy.language import Language
@@ -33,7 +32,7 @@ class EmergencyDetector:
                 self._phrases.add(key, list(nlp.tokenizer.pipe(group)))
                 self._all_of.setdefault(kind, []).append(key)
 
-    def detect(self, doc: Doc) -> Optional[str]:
+    def detect(self, doc: Doc) -> str | None:
         """The kind of emergency the text describes, or None."""
         found = {
             doc.vocab.strings[match_id]

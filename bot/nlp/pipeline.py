@@ -34,7 +34,7 @@ def build_pipeline() -> Language:
         ]
     )
     nlp.meta["name"] = "calcifications"
-    nlp.meta["description"] = "Blank English with lookup lemmas and the breast-calcification vocabulary"
+    nlp.meta["description"] = "Blank English, lookup lemmas, breast-calcification vocabulary"
     return nlp
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import unicodedata
-from typing import Optional
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -32,7 +31,7 @@ class InputScreen:
         word = word.lower()
         return word in self._forms or word in self._lemmas or word in self._stop_words
 
-    def issue(self, text: str, doc: Optional[Doc]) -> Optional[str]:
+    def issue(self, text: str, doc: Doc | None) -> str | None:
         """The reason this text cannot be answered as a question, or None when it can."""
         if not text or not text.strip():
             return EMPTY

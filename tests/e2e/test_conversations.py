@@ -1,0 +1,194 @@
+"""End-to-end conversations through the REST webhook of real, running servers."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from bot.content import content
+from bot.settings import settings
+from tests.conftest import Servers, new_sender
+
+pytestmark = pytest.mark.e2e
+
+MEDICAL_TOPICS = sorted(content().topics)
+
+
+def test_greeting_gives_disclaimer_and_suggested_questions(servers: Servers) -> None:
+    reply = servers.say("hello there")
+    assert reply.topics == ["greeting"]
+    assert "not medical advice" in reply.text
+    assert 3 <= len(reply.buttons) <= 4
+    assert all(button["payload"].startswith("/") for button in reply.buttons)
+
+
+@pytest.mark.parametrize("topic_id", MEDICAL_TOPICS)
+def test_every_topic_answers_with_source_buttons_and_provider_line(
+    servers: Servers, topic_id: str
+) -> None:
+    topic = content().topics[topic_id]
+    reply = servers.say(f"/{topic_id}")
+    assert reply.topics == [topic_id]
+    custom = reply.customs[0]
+    assert custom["source"]["url"] == topic.source.url
+    assert custom["source"]["reviewed"] == topic.source.reviewed.isoformat()
+    assert topic.answer in reply.text
+    assert topic.source.url in reply.text and topic.source.reviewed_text in reply.text
+    assert [b["payload"] for b in reply.buttons] == [f"/{r}" for r in topic.related]
+    assert reply.recommends_provider
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("are these white spots cancer?", "are_they_cancer"),
+        ("do I need a biopsy?", "biopsy_when"),
+        ("should I stop my calcium pills?", "dietary_calcium"),
+        ("what are calcifacations", "what_are_calcifications"),
+        ("what is a stereotactic biospy", "stereotactic_biopsy"),
+    ],
+)
+def test_patients_own_words_reach_the_right_topic(
+    servers: Servers, question: str, topic: str
+) -> None:
+    reply = servers.say(question)
+    assert reply.topics == [topic]
+    assert reply.recommends_provider
+
+
+def test_follow_up_about_the_big_ones_uses_context(servers: Servers) -> None:
+    sender = new_sender()
+    assert servers.say("what are microcalcifications?", sender).topics == ["microcalcifications"]
+    assert servers.say("and the big ones?", sender).topics == ["macrocalcifications"]
+
+
+def test_follow_up_about_biopsy_after_suspicious(servers: Servers) -> None:
+    sender = new_sender()
+    first = servers.say("what are suspicious calcifications?", sender)
+    assert first.topics == ["suspicious_calcifications"]
+    assert servers.say("do those need a biopsy?", sender).topics == ["biopsy_when"]
+
+
+def test_tell_me_more_offers_the_next_related_topic(servers: Servers) -> None:
+    sender = new_sender()
+    servers.say("/macrocalcifications", sender)
+    reply = servers.say("tell me more", sender)
+    assert reply.topics == [content().topics["macrocalcifications"].related[0]]
+
+
+def test_follow_up_without_context_asks_which_one(servers: Servers) -> None:
+    reply = servers.say("tell me more about those")
+    assert reply.topics == ["fallback"]
+    assert reply.customs[0]["reason"] == "no_context"
+    assert reply.recommends_provider
+
+
+def test_two_questions_in_one_message_get_two_answers(servers: Servers) -> None:
+    reply = servers.say("what causes them and does my calcium pill matter?")
+    assert reply.topics == ["causes", "dietary_calcium"]
+    for topic_id in reply.topics:
+        assert content().topics[topic_id].answer in reply.text
+    assert reply.text.count(content().provider_line) == 1
+
+
+@pytest.mark.parametrize(
+    ("message", "kind"),
+    [
+        ("I have crushing chest pain", "chest_pain"),
+        ("i cant breathe", "breathing"),
+        ("my biopsy site won't stop bleeding", "bleeding"),
+        ("I just fainted", "fainting"),
+        ("high fever and my breast is red and hot", "infection"),
+        ("I want to kill myself", "self_harm"),
+    ],
+)
+def test_emergencies_get_the_emergency_number(servers: Servers, message: str, kind: str) -> None:
+    reply = servers.say(message)
+    assert reply.topics == ["emergency"]
+    assert reply.customs[0]["kind"] == kind
+    assert settings().emergency_number in reply.text
+    if kind == "self_harm":
+        assert settings().crisis_line_name in reply.text
+    assert reply.recommends_provider
+
+
+def test_emergency_overrides_mid_conversation(servers: Servers) -> None:
+    sender = new_sender()
+    servers.say("what are suspicious calcifications?", sender)
+    reply = servers.say("do those need a biopsy? also I feel like I'm going to pass out", sender)
+    assert reply.topics == ["emergency"]
+
+
+def test_personal_diagnosis_declines_and_never_advises_skipping(servers: Servers) -> None:
+    reply = servers.say("my doctor ordered a biopsy, can I skip it?")
+    assert reply.topics == ["personal_diagnosis"]
+    assert reply.customs[0]["general_fact"] == "biopsy_when"
+    assert content().topics["biopsy_when"].answer in reply.text
+    assert "skip" not in reply.text.lower()
+    assert reply.recommends_provider
+
+
+def test_out_of_scope_offers_topics_and_provider(servers: Servers) -> None:
+    reply = servers.say("what's the weather like tomorrow?")
+    assert reply.topics == ["out_of_scope"]
+    assert reply.buttons
+    assert reply.recommends_provider
+
+
+def test_handoff_gives_the_clinic_contact(servers: Servers) -> None:
+    reply = servers.say("I want to talk to a real person at the clinic")
+    assert reply.topics == ["handoff"]
+    assert settings().clinic_phone in reply.text
+    assert reply.customs[0]["contact"]["portal_url"] == settings().clinic_portal_url
+
+
+@pytest.mark.parametrize(
+    ("message", "reason"),
+    [
+        ("", "empty"),
+        ("   \n\t ", "empty"),
+        ("\x00\x01\x02", "empty"),
+        ("😀😱🙏", "no_words"),
+        ("a" * 10_000, "too_long"),
+        ("¿Las calcificaciones son cáncer?", "non_english"),
+        ("乳房钙化是癌症吗", "non_english"),
+    ],
+)
+def test_unanswerable_input_gets_a_polite_fallback(
+    servers: Servers, message: str, reason: str
+) -> None:
+    reply = servers.say(message)
+    assert reply.topics == ["fallback"]
+    assert reply.customs[0]["reason"] == reason
+    assert reply.recommends_provider
+
+
+def test_html_is_never_echoed(servers: Servers) -> None:
+    reply = servers.say("<script>alert('x')</script><b>are calcifications cancer?</b>")
+    assert reply.topics
+    assert "<script>" not in reply.text and "<b>" not in reply.text
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b"{not json", b"[1, 2]", b'"text"', b'{"sender": "x"}', b'{"message": "hi"}', b""],
+)
+def test_malformed_requests_get_400_and_the_server_keeps_serving(
+    servers: Servers, body: bytes
+) -> None:
+    response = servers.post(body)
+    assert response.status_code == 400
+    assert "error" in response.json()
+    assert servers.say("hi").topics == ["greeting"]
+
+
+def test_conversations_are_stored_in_the_sqlite_tracker_store(servers: Servers) -> None:
+    sender = new_sender()
+    servers.say("what are calcifications?", sender)
+    with sqlite3.connect(servers.tracker_db) as db:
+        rows = db.execute(
+            "SELECT type_name, intent_name FROM events WHERE sender_id = ?", (sender,)
+        ).fetchall()
+    assert ("user", "what_are_calcifications") in rows
+    assert any(type_name == "bot" for type_name, _ in rows)
