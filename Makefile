@@ -62,7 +62,7 @@ test-nlu: train ## Evaluate NLU on the held-out set (tests/nlu/heldout.yml)
 	$(BIN)/rasa test nlu --nlu tests/nlu/heldout.yml --model $(MODEL) --out reports/nlu --no-plot
 
 test-core: train ## Run the test stories (tests/stories/) against the dialogue policies
-	$(BIN)/rasa test core --stories tests/stories --model $(MODEL) --out reports/core --fail-on-prediction-errors --no-plot
+	$(BIN)/rasa test core --stories tests/stories --model $(MODEL) --out reports/core --e2e --fail-on-prediction-errors --no-plot
 
 lint: $(VENV)/.installed ## ruff over the project's Python
 	$(BIN)/ruff check bot actions tests scripts
