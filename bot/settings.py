@@ -38,10 +38,11 @@ def load_settings(
     defaults = yaml.safe_load(path.read_text(encoding="utf-8"))
     values = {}
     for field in fields(ClinicSettings):
-        value = environ.get(field.name.upper()) or defaults.get(field.name)
+        value = str(environ.get(field.name.upper(), "")).strip()
+        value = value or str(defaults.get(field.name) or "").strip()
         if not value:
             raise ValueError(f"clinic setting {field.name!r} is missing from {path}")
-        values[field.name] = str(value).strip()
+        values[field.name] = value
     return ClinicSettings(**values)
 
 

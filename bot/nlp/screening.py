@@ -49,7 +49,9 @@ class InputScreen:
         latin = sum(1 for char in letters if "LATIN" in unicodedata.name(char, ""))
         if latin < len(letters) / 2:
             return False
-        if len(words) < 2:
+        # Words of one or two letters ("in", "la", "de") are shared by too many languages to count.
+        telling = [token for token in words if len(token.text) > 2 or token.ent_type_]
+        if len(telling) < 2:
             return True
-        known = sum(1 for token in words if token.ent_type_ or self.is_english_word(token.text))
-        return known / len(words) >= MIN_ENGLISH_SHARE
+        known = sum(1 for token in telling if token.ent_type_ or self.is_english_word(token.text))
+        return known / len(telling) >= MIN_ENGLISH_SHARE
