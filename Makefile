@@ -15,6 +15,7 @@ MODEL_INPUTS := config.yml domain.yml $(shell find data bot -name '*.yml' -o -na
 export PYTHONPATH := $(CURDIR)
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
+export RASA_TELEMETRY_ENABLED ?= false
 # Defaults for `make run`; override any of them from the environment.
 export RASA_PORT ?= 5005
 export ACTION_PORT ?= 5055
@@ -50,7 +51,7 @@ run: train ## Serve the assistant: actions on :5055, Rasa (REST + socket.io) on 
 	scripts/serve.sh
 
 test: train ## The whole suite: unit, data validation, NLU and story tests, end-to-end
-	$(MAKE) --no-print-directory lint validate test-unit test-nlu test-core
+	$(MAKE) --no-print-directory lint validate test-nlu test-core test-unit
 
 test-unit: $(VENV)/.installed ## pytest: unit tests and end-to-end conversations against real servers
 	$(BIN)/python -m pytest -q
