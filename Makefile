@@ -10,7 +10,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 SPACY_MODEL := build/spacy/en_calcifications
 MODEL := models/calcifications.tar.gz
-MODEL_INPUTS := config.yml domain.yml $(shell find data bot -name '*.yml' -o -name '*.py' 2>/dev/null) $(SPACY_MODEL)/meta.json
+# Answers and clinic settings are read by the action server at start-up: editing them needs no training.
+MODEL_INPUTS := config.yml domain.yml $(shell find data bot/nlp bot/components -name '*.yml' -o -name '*.py' 2>/dev/null) $(SPACY_MODEL)/meta.json
 
 export PYTHONPATH := $(CURDIR)
 export TF_CPP_MIN_LOG_LEVEL ?= 2

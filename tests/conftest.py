@@ -60,6 +60,7 @@ class Reply:
 class Servers:
     url: str
     tracker_db: Path
+    log: Path
 
     def post(self, body: bytes | str) -> requests.Response:
         return requests.post(
@@ -128,7 +129,9 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
     try:
         _wait_until_up(f"http://127.0.0.1:{action_port}/health", processes, log)
         _wait_until_up(f"http://127.0.0.1:{rasa_port}/webhooks/rest/", processes, log)
-        yield Servers(url=f"http://127.0.0.1:{rasa_port}", tracker_db=work / "trackers.db")
+        yield Servers(
+            url=f"http://127.0.0.1:{rasa_port}", tracker_db=work / "trackers.db", log=log
+        )
     finally:
         for process in processes:
             process.terminate()

@@ -192,3 +192,12 @@ def test_conversations_are_stored_in_the_sqlite_tracker_store(servers: Servers) 
         ).fetchall()
     assert ("user", "what_are_calcifications") in rows
     assert any(type_name == "bot" for type_name, _ in rows)
+
+
+def test_patient_text_stays_out_of_the_server_logs(servers: Servers) -> None:
+    marker = "zebra-crossing-8841"
+    reply = servers.say(f"my name is {marker}, what are calcifications?")
+    assert reply.topics
+    log = servers.log.read_text(errors="replace")
+    assert "up and running" in log, "the servers' INFO log was not captured"
+    assert marker not in log
