@@ -23,7 +23,7 @@ export ACTION_PORT ?= 5055
 export ACTION_ENDPOINT_URL ?= http://localhost:$(ACTION_PORT)/webhook
 export TRACKER_DB ?= var/trackers.db
 
-.PHONY: help install spacy-model train run test test-unit validate test-nlu test-core lint clean
+.PHONY: help install spacy-model train run test test-unit validate test-nlu test-core lint tune-fallback clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -68,6 +68,9 @@ test-core: train ## Run the test stories (tests/stories/) against the dialogue p
 
 lint: $(VENV)/.installed ## ruff over the project's Python
 	$(BIN)/ruff check bot actions tests scripts
+
+tune-fallback: $(VENV)/.installed $(SPACY_MODEL)/meta.json ## Score fallback thresholds by 5-fold cross-validation
+	$(BIN)/python scripts/tune_fallback.py
 
 clean: ## Remove models, the spaCy pipeline, reports and local conversations
 	rm -rf build models reports results var .rasa
