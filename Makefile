@@ -67,7 +67,7 @@ test-core: train ## Run the test stories (tests/stories/) against the dialogue p
 	$(BIN)/rasa test core --stories tests/stories --model $(MODEL) --out reports/core --e2e --fail-on-prediction-errors --no-plot
 
 lint: $(VENV)/.installed ## ruff over the project's Python
-	$(BIN)/ruff check bot actions tests scripts
+	$(BIN)/ruff check bot actions tests scripts tools
 
 tune-fallback: $(VENV)/.installed $(SPACY_MODEL)/meta.json ## Score fallback thresholds by 5-fold cross-validation
 	$(BIN)/python scripts/tune_fallback.py

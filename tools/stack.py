@@ -1,0 +1,111 @@
+"""Starts the action server and `rasa run` on free local ports, for tests, eval and benchmarks."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[1]
+MODEL = ROOT / "models" / "calcifications.tar.gz"
+START_TIMEOUT_S = 180
+
+
+class StackError(RuntimeError):
+    """A server did not start; the message ends with the tail of its log."""
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@dataclass
+class Stack:
+    url: str
+    action_url: str
+    tracker_db: Path
+    log: Path
+    pids: dict[str, int]
+    start_seconds: float
+
+
+def wait_until_up(
+    url: str, processes: Sequence[subprocess.Popen], log: Path, timeout: float = START_TIMEOUT_S
+) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if any(process.poll() is not None for process in processes):
+            raise StackError(f"a server exited during start-up:\n{log.read_text()[-4000:]}")
+        try:
+            if requests.get(url, timeout=2).ok:
+                return
+        except requests.ConnectionError:
+            pass
+        time.sleep(0.2)
+    raise StackError(f"{url} did not come up in {timeout} s:\n{log.read_text()[-4000:]}")
+
+
+def stop(processes: Sequence[subprocess.Popen]) -> None:
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@contextmanager
+def running_stack(work: Path, model: Path = MODEL, extra_env: dict[str, str] | None = None
+                  ) -> Iterator[Stack]:
+    """The trained model behind `rasa run`, with the action server, both on free ports."""
+    if not model.exists():
+        raise StackError(f"{model} is missing: run `make train`")
+    work.mkdir(parents=True, exist_ok=True)
+    action_port, rasa_port = free_port(), free_port()
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook",
+        "TRACKER_DB": str(work / "trackers.db"),
+        "TF_CPP_MIN_LOG_LEVEL": "2",
+        "RASA_TELEMETRY_ENABLED": "false",
+        **(extra_env or {}),
+    }
+    log = work / "servers.log"
+    started = time.monotonic()
+    with log.open("w") as out:
+        actions = subprocess.Popen(
+            [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(action_port)],
+            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+        )
+        rasa = subprocess.Popen(
+            [sys.executable, "-m", "rasa", "run", "--model", str(model), "-i", "127.0.0.1",
+             "--port", str(rasa_port), "--credentials", "credentials.yml",
+             "--endpoints", "endpoints.yml"],
+            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+        )
+    processes = [actions, rasa]
+    try:
+        wait_until_up(f"http://127.0.0.1:{action_port}/health", processes, log)
+        wait_until_up(f"http://127.0.0.1:{rasa_port}/webhooks/rest/", processes, log)
+        yield Stack(
+            url=f"http://127.0.0.1:{rasa_port}",
+            action_url=f"http://127.0.0.1:{action_port}",
+            tracker_db=work / "trackers.db",
+            log=log,
+            pids={"actions": actions.pid, "rasa": rasa.pid},
+            start_seconds=time.monotonic() - started,
+        )
+    finally:
+        stop(processes)
