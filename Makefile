@@ -23,7 +23,7 @@ export ACTION_PORT ?= 5055
 export ACTION_ENDPOINT_URL ?= http://localhost:$(ACTION_PORT)/webhook
 export TRACKER_DB ?= var/trackers.db
 
-.PHONY: help install spacy-model train run test test-unit validate test-nlu test-core lint tune-fallback clean
+.PHONY: help install spacy-model train run test test-unit validate test-nlu test-core lint tune-fallback eval bench clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -60,8 +60,8 @@ test-unit: $(VENV)/.installed ## pytest: unit tests and end-to-end conversations
 validate: $(VENV)/.installed ## Check domain, NLU data, stories and rules for consistency
 	$(BIN)/rasa data validate --fail-on-warnings --max-history 5
 
-test-nlu: train ## Evaluate NLU on the held-out set (tests/nlu/heldout.yml)
-	$(BIN)/rasa test nlu --nlu tests/nlu/heldout.yml --model $(MODEL) --out reports/nlu --no-plot
+test-nlu: train ## Evaluate NLU on the held-out set (tests/eval/heldout.yml)
+	$(BIN)/rasa test nlu --nlu tests/eval/heldout.yml --model $(MODEL) --out reports/nlu --no-plot
 
 test-core: train ## Run the test stories (tests/stories/) against the dialogue policies
 	$(BIN)/rasa test core --stories tests/stories --model $(MODEL) --out reports/core --e2e --fail-on-prediction-errors --no-plot
@@ -71,6 +71,12 @@ lint: $(VENV)/.installed ## ruff over the project's Python
 
 tune-fallback: $(VENV)/.installed $(SPACY_MODEL)/meta.json ## Score fallback thresholds by 5-fold cross-validation
 	$(BIN)/python scripts/tune_fallback.py
+
+eval: train ## Accuracy report: the assistant beside TF-IDF and MiniLM baselines (reports/eval/)
+	$(BIN)/python -m tools.eval
+
+bench: train ## Speed report: the assistant beside stock Rasa and a bare Sanic echo (reports/bench/)
+	$(BIN)/python -m tools.bench
 
 clean: ## Remove models, the spaCy pipeline, reports and local conversations
 	rm -rf build models reports results var .rasa

@@ -12,7 +12,7 @@ from tests.conftest import Servers
 
 pytestmark = pytest.mark.e2e
 
-HELDOUT = Path(__file__).resolve().parents[1] / "nlu" / "heldout.yml"
+HELDOUT = Path(__file__).resolve().parents[1] / "eval" / "heldout.yml"
 MIN_ACCURACY = 0.90
 
 

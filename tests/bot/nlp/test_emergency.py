@@ -145,7 +145,7 @@ def _examples(path: Path) -> list[tuple[str, str]]:
     return found
 
 
-NLU_FILES = sorted((ROOT / "data" / "nlu").glob("*.yml")) + [ROOT / "tests/nlu/heldout.yml"]
+NLU_FILES = sorted((ROOT / "data" / "nlu").glob("*.yml")) + [ROOT / "tests/eval/heldout.yml"]
 NLU_EXAMPLES = [example for path in NLU_FILES for example in _examples(path)]
 EMERGENCY_EXAMPLES = [text for intent, text in NLU_EXAMPLES if intent == "emergency"]
 
