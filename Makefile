@@ -76,7 +76,7 @@ eval: train ## Accuracy report: the assistant beside TF-IDF and MiniLM baselines
 	$(BIN)/python -m tools.eval
 
 bench: train ## Speed report: the assistant beside stock Rasa and a bare Sanic echo (reports/bench/)
-	$(BIN)/python -m tools.bench
+	$(BIN)/python -m tools.bench $(BENCH_ARGS)
 
 clean: ## Remove models, the spaCy pipeline, reports and local conversations
 	rm -rf build models reports results var .rasa

@@ -1,0 +1,96 @@
+"""The benchmark's arithmetic and conversations, checked with numbers worked out by hand."""
+
+from __future__ import annotations
+
+import pytest
+
+from tools.bench import report
+from tools.bench.load import (
+    CONVERSATION_LENGTH,
+    FOLLOW_UPS,
+    QUESTIONS,
+    assistant_conversations,
+    stock_conversations,
+)
+from tools.bench.stats import percentile, summarize
+
+
+def test_percentile_interpolates_between_closest_ranks() -> None:
+    values = [40.0, 10.0, 30.0, 20.0]  # sorted: 10 20 30 40, ranks 0..3
+    assert percentile(values, 50) == pytest.approx(25.0)  # rank 1.5
+    assert percentile(values, 95) == pytest.approx(38.5)  # rank 2.85
+    assert percentile(values, 99) == pytest.approx(39.7)  # rank 2.97
+    assert percentile(values, 0) == 10.0
+    assert percentile(values, 100) == 40.0
+
+
+def test_percentile_of_one_value_and_of_an_odd_count() -> None:
+    assert percentile([7.0], 99) == 7.0
+    assert percentile([3.0, 1.0, 2.0], 50) == 2.0
+
+
+def test_percentile_refuses_no_values_and_out_of_range() -> None:
+    with pytest.raises(ValueError):
+        percentile([], 50)
+    with pytest.raises(ValueError):
+        percentile([1.0], 101)
+
+
+def test_summarize_times_answered_messages_and_counts_errors() -> None:
+    stats = summarize([10.0, 20.0, 30.0, 40.0], errors=3, wall_s=2.0)
+    assert stats.messages == 4
+    assert stats.errors == 3
+    assert stats.median_ms == pytest.approx(25.0)
+    assert stats.p95_ms == pytest.approx(38.5)
+    assert stats.mean_ms == pytest.approx(25.0)
+    assert stats.max_ms == 40.0
+    assert stats.messages_per_s == pytest.approx(2.0)  # errors do not count as throughput
+
+
+def test_summarize_with_nothing_answered() -> None:
+    stats = summarize([], errors=5, wall_s=1.0)
+    assert stats.median_ms is None and stats.messages_per_s == 0.0 and stats.errors == 5
+
+
+def test_conversations_are_ten_messages_and_repeat_with_the_seed() -> None:
+    for make in (assistant_conversations, stock_conversations):
+        first = make(12, seed=3)
+        assert first == make(12, seed=3)
+        assert first != make(12, seed=4)
+        assert all(len(conversation) == CONVERSATION_LENGTH for conversation in first)
+        assert len({tuple(conversation) for conversation in first}) > 1
+
+
+def test_assistant_conversations_have_questions_and_follow_ups() -> None:
+    conversation = assistant_conversations(1, seed=1)[0]
+    assert sum(message in QUESTIONS for message in conversation) == 5
+    assert sum(message in FOLLOW_UPS for message in conversation) == 2
+
+
+def _results(ours: dict, stock: dict, rss: float | None, training: float | None) -> dict:
+    def target(by_concurrency: dict, peak: dict) -> dict:
+        return {"peak_rss_mb": peak, "scenarios": [
+            {"scenario": {"concurrency": c}, "stats": stats} for c, stats in by_concurrency.items()
+        ]}
+    return {"targets": {"ours": target(ours, {"rasa": rss}), "stock": target(stock, {})},
+            "training_s": {"ours": training}}
+
+
+def test_checks_compare_ours_with_stock() -> None:
+    results = _results(
+        ours={1: {"median_ms": 20.0, "messages_per_s": 50.0},
+              32: {"median_ms": 500.0, "messages_per_s": 100.0}},
+        stock={1: {"median_ms": 50.0, "messages_per_s": 20.0},
+               32: {"median_ms": 900.0, "messages_per_s": 25.0}},
+        rss=701.0, training=59.0,
+    )
+    ratios = report.ratios(results)
+    assert ratios["throughput_32_ours_over_stock"] == pytest.approx(4.0)
+    assert ratios["median_1_ours_over_stock"] == pytest.approx(0.4)
+    assert [check.status for check in report.checks(results)] == [
+        report.NOT_MET, report.MET, report.NOT_MET, report.MET]
+
+
+def test_checks_without_figures_are_not_measured() -> None:
+    results = _results(ours={}, stock={}, rss=None, training=None)
+    assert {check.status for check in report.checks(results)} == {report.NOT_MEASURED}
