@@ -72,8 +72,17 @@ lint: $(VENV)/.installed ## ruff over the project's Python
 tune-fallback: $(VENV)/.installed $(SPACY_MODEL)/meta.json ## Score fallback thresholds by 5-fold cross-validation
 	$(BIN)/python scripts/tune_fallback.py
 
-eval: train ## Accuracy report: the assistant beside TF-IDF and MiniLM baselines (reports/eval/)
-	$(BIN)/python -m tools.eval
+eval: train .venv-eval/.installed ## Accuracy report: the assistant beside TF-IDF and MiniLM baselines (reports/eval/)
+	$(BIN)/python -m tools.eval --embedding-python .venv-eval/bin/python
+
+# The MiniLM baseline needs torch, which the Rasa venv cannot hold: its own venv, Python 3.11.
+PYTHON311 ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.11*/bin/python3.11) $(shell command -v python3.11))
+.venv-eval/.installed: requirements-eval.txt
+	@test -n "$(PYTHON311)" || { echo "Python 3.11 not found: install it (pyenv install 3.11) or set PYTHON311"; exit 1; }
+	test -x .venv-eval/bin/python || $(PYTHON311) -m venv .venv-eval
+	.venv-eval/bin/python -m pip install --quiet --upgrade 'pip==24.0'
+	.venv-eval/bin/python -m pip install --quiet -r requirements-eval.txt
+	touch $@
 
 bench: train ## Speed report: the assistant beside stock Rasa and a bare Sanic echo (reports/bench/)
 	$(BIN)/python -m tools.bench $(BENCH_ARGS)
