@@ -66,6 +66,35 @@ def stop(processes: Sequence[subprocess.Popen]) -> None:
 
 
 @contextmanager
+def serving(
+    commands: dict[str, list[str]],
+    health_urls: Sequence[str],
+    *,
+    cwd: Path,
+    env: dict[str, str],
+    log: Path,
+    timeout: float = START_TIMEOUT_S,
+) -> Iterator[tuple[dict[str, int], float]]:
+    """Starts the server commands (one shared log), waits until every health URL answers,
+    yields their pids and the seconds that took, and stops them afterwards."""
+    started = time.monotonic()
+    with log.open("w") as out:
+        processes = {
+            name: subprocess.Popen(command, cwd=cwd, env=env, stdout=out,
+                                   stderr=subprocess.STDOUT)
+            for name, command in commands.items()
+        }
+    try:
+        for url in health_urls:
+            wait_until_up(url, list(processes.values()), log, timeout)
+        yield {name: process.pid for name, process in processes.items()}, (
+            time.monotonic() - started
+        )
+    finally:
+        stop(list(processes.values()))
+
+
+@contextmanager
 def running_stack(work: Path, model: Path = MODEL, extra_env: dict[str, str] | None = None
                   ) -> Iterator[Stack]:
     """The trained model behind `rasa run`, with the action server, both on free ports."""
@@ -82,30 +111,22 @@ def running_stack(work: Path, model: Path = MODEL, extra_env: dict[str, str] | N
         "RASA_TELEMETRY_ENABLED": "false",
         **(extra_env or {}),
     }
+    commands = {
+        "actions": [sys.executable, "-m", "rasa_sdk", "--actions", "actions",
+                    "--port", str(action_port)],
+        "rasa": [sys.executable, "-m", "rasa", "run", "--model", str(model), "-i", "127.0.0.1",
+                 "--port", str(rasa_port), "--credentials", "credentials.yml",
+                 "--endpoints", "endpoints.yml"],
+    }
+    health = [f"http://127.0.0.1:{action_port}/health",
+              f"http://127.0.0.1:{rasa_port}/webhooks/rest/"]
     log = work / "servers.log"
-    started = time.monotonic()
-    with log.open("w") as out:
-        actions = subprocess.Popen(
-            [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(action_port)],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-        )
-        rasa = subprocess.Popen(
-            [sys.executable, "-m", "rasa", "run", "--model", str(model), "-i", "127.0.0.1",
-             "--port", str(rasa_port), "--credentials", "credentials.yml",
-             "--endpoints", "endpoints.yml"],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-        )
-    processes = [actions, rasa]
-    try:
-        wait_until_up(f"http://127.0.0.1:{action_port}/health", processes, log)
-        wait_until_up(f"http://127.0.0.1:{rasa_port}/webhooks/rest/", processes, log)
+    with serving(commands, health, cwd=ROOT, env=env, log=log) as (pids, seconds):
         yield Stack(
             url=f"http://127.0.0.1:{rasa_port}",
             action_url=f"http://127.0.0.1:{action_port}",
             tracker_db=work / "trackers.db",
             log=log,
-            pids={"actions": actions.pid, "rasa": rasa.pid},
-            start_seconds=time.monotonic() - started,
+            pids=pids,
+            start_seconds=seconds,
         )
-    finally:
-        stop(processes)

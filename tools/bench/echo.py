@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,7 +19,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from tools.bench.procs import Served
-from tools.stack import ROOT, free_port, stop, wait_until_up
+from tools.stack import ROOT, free_port, serving
 
 
 def build_app() -> Sanic:
@@ -54,21 +52,13 @@ def running_echo(work: Path) -> Iterator[Served]:
     """The echo server as a subprocess of the current (project) Python, on a free port."""
     work.mkdir(parents=True, exist_ok=True)
     port = free_port()
+    url = f"http://127.0.0.1:{port}"
     log = work / "echo.log"
-    started = time.monotonic()
-    with log.open("w") as out:
-        process = subprocess.Popen(
-            [sys.executable, str(Path(__file__).resolve()), "--port", str(port)],
-            cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
-            stdout=out, stderr=subprocess.STDOUT,
-        )
-    try:
-        url = f"http://127.0.0.1:{port}"
-        wait_until_up(f"{url}/webhooks/rest/", [process], log, timeout=60)
-        yield Served(url=url, pids={"server": process.pid}, log=log,
-                     start_seconds=time.monotonic() - started)
-    finally:
-        stop([process])
+    command = [sys.executable, str(Path(__file__).resolve()), "--port", str(port)]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    with serving({"server": command}, [f"{url}/webhooks/rest/"], cwd=ROOT, env=env, log=log,
+                 timeout=60) as (pids, seconds):
+        yield Served(url=url, pids=pids, log=log, start_seconds=seconds)
 
 
 if __name__ == "__main__":

@@ -8,15 +8,13 @@ The project lives in build/bench/stock and is created once; later runs reuse it.
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from tools.bench.procs import BenchError, Served, timed_command
-from tools.stack import ROOT, free_port, stop, wait_until_up
+from tools.stack import ROOT, free_port, serving
 
 STOCK_DIR = ROOT / "build" / "bench" / "stock"
 RASA = Path(sys.executable).with_name("rasa")
@@ -68,18 +66,11 @@ def running_stock(project: Path, work: Path) -> Iterator[Served]:
         raise BenchError(f"no trained stock model in {project / 'models'}")
     work.mkdir(parents=True, exist_ok=True)
     port = free_port()
+    url = f"http://127.0.0.1:{port}"
     log = work / "stock.log"
-    started = time.monotonic()
-    with log.open("w") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "rasa", "run", "--model", str(model), "-i", "127.0.0.1",
-             "--port", str(port)],
-            cwd=project, env=stock_env(), stdout=out, stderr=subprocess.STDOUT,
-        )
-    try:
-        url = f"http://127.0.0.1:{port}"
-        wait_until_up(f"{url}/webhooks/rest/", [process], log, timeout=START_TIMEOUT_S)
-        yield Served(url=url, pids={"rasa": process.pid}, log=log,
-                     start_seconds=time.monotonic() - started, extra={"model": str(model)})
-    finally:
-        stop([process])
+    command = [sys.executable, "-m", "rasa", "run", "--model", str(model), "-i", "127.0.0.1",
+               "--port", str(port)]
+    with serving({"rasa": command}, [f"{url}/webhooks/rest/"], cwd=project, env=stock_env(),
+                 log=log, timeout=START_TIMEOUT_S) as (pids, seconds):
+        yield Served(url=url, pids=pids, log=log, start_seconds=seconds,
+                     extra={"model": str(model)})
