@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from tools import targets
 from tools.eval import report
 from tools.eval.assistant import topics_of
 from tools.eval.cross_validation import CrossValidation, parse_fold_metrics, pooled_metrics
@@ -129,14 +130,14 @@ def test_checks_mark_each_target_met_or_not() -> None:
     systems = {"assistant": system("assistant", 99, 0, provider=Share(10, 10)),
                "tfidf": system("tfidf", 80, 19), "minilm": system("minilm", 99, 0)}
     found = {check.name: check.status for check in report.checks(systems)}
-    assert list(found.values()) == [report.MET, report.NOT_MET, report.MET, report.MET]
+    assert list(found.values()) == [targets.MET, targets.NOT_MET, targets.MET, targets.MET]
 
     systems["assistant"] = system("assistant", 90, 9, emergency_missed=True,
                                   provider=Share(9, 10))
     systems["minilm"] = None
     found = {check.name: check.status for check in report.checks(systems)}
-    assert list(found.values()) == [report.NOT_MET, report.NOT_MEASURED, report.NOT_MET,
-                                    report.NOT_MET]
+    assert list(found.values()) == [targets.NOT_MET, targets.NOT_MEASURED, targets.NOT_MET,
+                                    targets.NOT_MET]
 
 
 def test_summary_shows_the_three_systems_cv_and_targets(tmp_path: Path) -> None:

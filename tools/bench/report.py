@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from tools.targets import Check, status
 
 TARGETS = {"ours": "Our assistant", "stock": "Stock `rasa init`", "echo": "Sanic echo"}
 
@@ -17,19 +18,6 @@ MIN_THROUGHPUT_RATIO_32 = 5.0
 MAX_MEDIAN_RATIO_1 = 0.5
 MAX_RASA_RSS_MB = 700.0
 MAX_TRAINING_S = 60.0
-
-MET, NOT_MET, NOT_MEASURED = "met", "not met", "not measured"
-
-
-@dataclass(frozen=True)
-class Check:
-    """One target: what it is, its threshold, what was measured and whether it is met."""
-
-    name: str
-    threshold: str
-    measured: str
-    status: str
-
 
 def scenario_stats(results: dict[str, Any], target: str, concurrency: int) -> dict | None:
     """The stats of `target` in the scenario with that many conversations at once, if run."""
@@ -61,8 +49,8 @@ def ratios(results: dict[str, Any]) -> dict[str, float | None]:
 def _check(name: str, threshold: str, value: float | None, ok: Callable[[float], bool],
            measured: Callable[[float], str]) -> Check:
     if value is None:
-        return Check(name, threshold, "-", NOT_MEASURED)
-    return Check(name, threshold, measured(value), MET if ok(value) else NOT_MET)
+        return Check(name, "-", status(None), threshold)
+    return Check(name, measured(value), status(ok(value)), threshold)
 
 
 def checks(results: dict[str, Any]) -> list[Check]:

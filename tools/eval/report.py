@@ -8,12 +8,13 @@ import json
 import os
 import platform
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from tools.eval.cross_validation import CrossValidation
 from tools.eval.metrics import Share, SystemScores
+from tools.targets import Check, status
 
 SYSTEMS = {
     "assistant": "Assistant (Rasa, end to end)",
@@ -28,18 +29,6 @@ MIN_ACCURACY = 0.97
 EMERGENCY_RECALL = 1.0
 PROVIDER_LINE = 1.0
 
-MET, NOT_MET, NOT_MEASURED = "met", "not met", "not measured"
-
-
-@dataclass(frozen=True)
-class Check:
-    """One target: what it asks, what was measured, and whether it is met."""
-
-    name: str
-    measured: str
-    status: str
-
-
 def fmt(value: float | None, digits: int = 3) -> str:
     return "–" if value is None else f"{value:.{digits}f}"
 
@@ -48,10 +37,6 @@ def fmt_share(share: Share | None) -> str:
     if share is None or share.value is None:
         return "–"
     return f"{share.value:.3f} ({share.part}/{share.whole})"
-
-
-def _status(ok: bool | None) -> str:
-    return NOT_MEASURED if ok is None else (MET if ok else NOT_MET)
 
 
 def checks(systems: Mapping[str, SystemScores | None]) -> list[Check]:
@@ -69,16 +54,16 @@ def checks(systems: Mapping[str, SystemScores | None]) -> list[Check]:
     provider = ours.provider.value if ours and ours.provider else None
     return [
         Check(f"topic accuracy >= {MIN_ACCURACY}", fmt(accuracy),
-              _status(None if accuracy is None else accuracy >= MIN_ACCURACY)),
+              status(None if accuracy is None else accuracy >= MIN_ACCURACY)),
         Check("topic accuracy ahead of both baselines",
               f"{fmt(accuracy)} vs " + ", ".join(
                   f"{SYSTEMS[key]} {fmt(value)}" for key, value in baseline_acc.items()),
-              _status(ahead)),
+              status(ahead)),
         Check(f"emergency recall = {EMERGENCY_RECALL}", fmt(emergency),
-              _status(None if emergency is None else emergency >= EMERGENCY_RECALL)),
+              status(None if emergency is None else emergency >= EMERGENCY_RECALL)),
         Check(f"provider line on every reply that needs it (share = {PROVIDER_LINE})",
               fmt_share(ours.provider if ours else None),
-              _status(None if provider is None else provider >= PROVIDER_LINE)),
+              status(None if provider is None else provider >= PROVIDER_LINE)),
     ]
 
 
@@ -116,28 +101,22 @@ def side_by_side(systems: Mapping[str, SystemScores | None], errors: Mapping[str
     def correct(s: SystemScores) -> str:
         return f"{fmt(s.accuracy)} ({len(s.outcomes) - len(s.wrong)}/{len(s.outcomes)})"
 
-    def recall_share(label: str) -> Any:
+    def share(label: str, rate: str, counted: str) -> Any:
+        """Recall or precision of one label, with the counts behind it."""
         def get(s: SystemScores) -> str:
             score = s.scores.get(label)
-            if score is None or score.recall is None:
+            value = None if score is None else getattr(score, rate)
+            if value is None:
                 return "–"
-            return f"{score.recall:.3f} ({score.true_positives}/{score.support})"
-        return get
-
-    def precision_share(label: str) -> Any:
-        def get(s: SystemScores) -> str:
-            score = s.scores.get(label)
-            if score is None or score.precision is None:
-                return "–"
-            return f"{score.precision:.3f} ({score.true_positives}/{score.predicted})"
+            return f"{value:.3f} ({score.true_positives}/{getattr(score, counted)})"
         return get
 
     rows = [
         ("topic accuracy (alternates accepted)", correct),
         ("macro F1 over expected topics", lambda s: fmt(s.macro_f1)),
-        ("emergency recall", recall_share("emergency")),
-        ("out_of_scope precision", precision_share("out_of_scope")),
-        ("out_of_scope recall", recall_share("out_of_scope")),
+        ("emergency recall", share("emergency", "recall", "support")),
+        ("out_of_scope precision", share("out_of_scope", "precision", "predicted")),
+        ("out_of_scope recall", share("out_of_scope", "recall", "support")),
         ("provider line where needed", lambda s: fmt_share(s.provider) if s.provider else "n/a"),
     ]
     lines = ["| metric | " + " | ".join(SYSTEMS.values()) + " |",
