@@ -13,7 +13,7 @@ from typing import Any, Dict, Iterable, List
 
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.content import Content, Topic, content
+from bot.content import Content, content
 from bot.settings import ClinicSettings, settings
 
 logger = logging.getLogger(__name__)
@@ -25,14 +25,6 @@ PARAGRAPH = "\n"
 # Read once when the action server starts, so a broken answers file stops it at once.
 CONTENT: Content = content()
 SETTINGS: ClinicSettings = settings()
-
-
-def source_line(topic: Topic) -> str:
-    source = topic.source
-    return (
-        f'Source: {source.publisher}, "{source.title}" '
-        f"(reviewed {source.reviewed_text}): {source.url}"
-    )
 
 
 def topic_buttons(topic_ids: Iterable[str]) -> List[Dict[str, str]]:
@@ -62,7 +54,7 @@ class Reply:
         self.parts.append(
             _Part(
                 topic=topic_id,
-                text=f"{topic.answer}{PARAGRAPH}{source_line(topic)}",
+                text=f"{topic.answer}{PARAGRAPH}{topic.source.citation}",
                 buttons=topic_buttons(topic.related),
                 custom={
                     "topic": topic_id,

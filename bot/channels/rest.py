@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from asyncio import CancelledError
-from typing import Any, Awaitable, Callable, Dict, List
+from typing import Any, Awaitable, Callable
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
@@ -18,23 +18,9 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.channels.payload import PayloadError, parse_message
-from bot.content import content
-from bot.settings import settings
+from bot.channels.unavailable import unavailable_reply
 
 logger = logging.getLogger(__name__)
-
-
-def unavailable_reply(recipient_id: str) -> List[Dict[str, Any]]:
-    """What the patient sees when the assistant could not answer this turn."""
-    text = content().behaviour_text("fallback", "service_unavailable")
-    text = text.format(**settings().as_placeholders())
-    return [
-        {"recipient_id": recipient_id, "text": f"{text} {content().provider_line}"},
-        {
-            "recipient_id": recipient_id,
-            "custom": {"topic": "fallback", "reason": "service_unavailable"},
-        },
-    ]
 
 
 class CheckedRestInput(RestInput):

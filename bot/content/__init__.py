@@ -47,6 +47,14 @@ class Source:
         """The review date as patients read it, e.g. 'March 11, 2023'."""
         return f"{self.reviewed:%B} {self.reviewed.day}, {self.reviewed.year}"
 
+    @property
+    def citation(self) -> str:
+        """The line under an answer that names its source, for channels that show plain text."""
+        return (
+            f'Source: {self.publisher}, "{self.title}" '
+            f"(reviewed {self.reviewed_text}): {self.url}"
+        )
+
     def as_payload(self) -> dict[str, str]:
         return {
             "publisher": self.publisher,
