@@ -126,3 +126,23 @@ def test_cache_capacity_is_respected(tmp_path: Path, capacity: int) -> None:
     for sender in ("a", "b", "c"):
         converse(store, sender, [turn("causes", 10.0), turn("biopsy_when", 20.0)])
     assert len(store._cache) == capacity
+
+
+def test_a_write_by_another_process_is_never_missed(tmp_path: Path) -> None:
+    """Two Sanic workers share the file: each reads what the other wrote, not its own cache."""
+    db = str(tmp_path / "shared.db")
+    first, second = SQLiteTrackerStore(DOMAIN, db=db), SQLiteTrackerStore(DOMAIN, db=db)
+    converse(first, "p", [turn("causes", 10.0), turn("macrocalcifications", 15.0)])
+    assert "p" in first._cache
+    converse(second, "p", [turn("biopsy_when", 20.0)])
+
+    async def run() -> None:
+        tracker = await first.retrieve("p")
+        assert tracker.get_slot("last_topic") == "biopsy_when"
+        for event in turn("stereotactic_biopsy", 30.0):
+            tracker.update(event)
+        await first.save(tracker)
+
+    asyncio.run(run())
+    topics = [row[3] for row in rows(tmp_path / "shared.db") if row[1] == "user"]
+    assert topics == ["causes", "macrocalcifications", "biopsy_when", "stereotactic_biopsy"]
