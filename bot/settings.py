@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass, fields
 from functools import lru_cache
 from pathlib import Path
@@ -24,10 +25,17 @@ class ClinicSettings:
     emergency_number: str
     crisis_line: str
     crisis_line_name: str
+    allowed_origins: str
 
     def as_placeholders(self) -> dict[str, str]:
         """The values that reply templates may name as {placeholders}."""
         return {f.name: getattr(self, f.name) for f in fields(self)}
+
+    @property
+    def origins(self) -> list[str]:
+        """The web origins allowed to open the widget's socket.io connection."""
+        return [origin.strip().rstrip("/") for origin in self.allowed_origins.split(",")
+                if origin.strip()]
 
 
 def load_settings(
@@ -50,3 +58,16 @@ def load_settings(
 def settings() -> ClinicSettings:
     """The process-wide settings, read once at start-up."""
     return load_settings()
+
+
+def main(argv: list[str]) -> int:
+    """Prints one setting, so that shell scripts read the same values as the code."""
+    if len(argv) != 1 or argv[0] not in {f.name for f in fields(ClinicSettings)}:
+        print(f"usage: python -m bot.settings <{'|'.join(f.name for f in fields(ClinicSettings))}>")
+        return 2
+    print(getattr(settings(), argv[0]))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

@@ -87,3 +87,12 @@ def test_empty_value_in_the_file_raises(tmp_path: Path) -> None:
     values["crisis_line"] = ""
     with pytest.raises(ValueError, match="crisis_line"):
         load_settings(_write(tmp_path / "clinic.yml", values), environ={})
+
+
+def test_allowed_origins_are_read_as_a_list() -> None:
+    origins = " https://a.example, ,https://b.example/ "
+    settings = load_settings(environ={"ALLOWED_ORIGINS": origins})
+    assert settings.origins == ["https://a.example", "https://b.example"]
+    assert load_settings(environ={}).origins == [
+        origin.strip() for origin in _file_values()["allowed_origins"].split(",")
+    ]
