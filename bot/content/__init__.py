@@ -55,6 +55,11 @@ class Source:
             f"(reviewed {self.reviewed_text}): {self.url}"
         )
 
+    @property
+    def short_citation(self) -> str:
+        """The source as a small link label, for channels that can style a link."""
+        return f"Source: {self.publisher}, reviewed {self.reviewed_text}"
+
     def as_payload(self) -> dict[str, str]:
         return {
             "publisher": self.publisher,
@@ -62,6 +67,16 @@ class Source:
             "url": self.url,
             "reviewed": self.reviewed.isoformat(),
         }
+
+    @classmethod
+    def from_payload(cls, payload: Mapping[str, Any]) -> Source:
+        """The source that `as_payload` described, as read back from a message's `custom`."""
+        return cls(
+            publisher=payload["publisher"],
+            title=payload["title"],
+            url=payload["url"],
+            reviewed=dt.date.fromisoformat(payload["reviewed"]),
+        )
 
 
 @dataclass(frozen=True)

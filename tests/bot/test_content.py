@@ -21,6 +21,7 @@ from bot.content import (
     PROVIDER_BEHAVIOURS,
     Content,
     ContentError,
+    Source,
     load_content,
     parse_content,
 )
@@ -142,6 +143,17 @@ def test_every_topic_cites_the_article(content: Content) -> None:
         assert topic.source.reviewed == SOURCE_REVIEWED, topic.id
         assert topic.source.reviewed_text == "March 11, 2023"
         assert topic.source.as_payload()["reviewed"] == "2023-03-11"
+
+
+def test_source_reads_back_from_its_payload_and_has_a_short_label(content: Content) -> None:
+    source = next(iter(content.topics.values())).source
+    assert Source.from_payload(source.as_payload()) == source
+    assert source.short_citation == "Source: MedlinePlus, reviewed March 11, 2023"
+    assert source.reviewed_text in source.citation
+
+
+def test_the_widget_disclaimer_is_in_the_answers_file(raw: dict[str, Any]) -> None:
+    assert raw["behaviours"]["disclaimer"]["text"].strip()
 
 
 def test_checked_dates_are_not_in_the_future(content: Content) -> None:
