@@ -1,9 +1,12 @@
 """Custom Rasa 3 graph components, named in config.yml by their module path.
 
-Rasa imports this package whenever it loads the model, so the per-message speed-ups that the
-project applies to Rasa itself are installed here (see bot/speedups.py).
+Rasa imports this package whenever it loads the model, so what the project changes in Rasa
+itself is installed here, once: the per-message speed-ups (bot/speedups.py) and the redaction
+of patient messages before they are parsed or stored (bot/privacy/message_hook.py).
 """
 
 from bot import speedups
+from bot.privacy import message_hook
 
 speedups.install()
+message_hook.install()

@@ -1,0 +1,1 @@
+"""Patient privacy: identifiers redacted before anything is stored, and old conversations purged."""
