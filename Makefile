@@ -23,7 +23,7 @@ export ACTION_PORT ?= 5055
 export ACTION_ENDPOINT_URL ?= http://localhost:$(ACTION_PORT)/webhook
 export TRACKER_DB ?= var/trackers.db
 
-.PHONY: help install spacy-model train run test test-unit validate test-nlu test-core lint tune-fallback eval bench clean
+.PHONY: help install spacy-model train run test test-unit validate test-nlu test-core lint tune-fallback eval bench purge clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -86,6 +86,9 @@ PYTHON311 ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.11*/bin/python3.11
 
 bench: train ## Speed report: the assistant beside stock Rasa and a bare Sanic echo (reports/bench/)
 	$(BIN)/python -m tools.bench $(BENCH_ARGS)
+
+purge: $(VENV)/.installed ## Delete conversations idle for over DAYS days (default: RETENTION_DAYS, 90)
+	$(BIN)/python -m bot.privacy.retention $(if $(DAYS),--days $(DAYS))
 
 clean: ## Remove models, the spaCy pipeline, reports and local conversations
 	rm -rf build models reports results var .rasa
