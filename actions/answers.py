@@ -27,12 +27,10 @@ class ActionAnswer(Action):
         topics = answer_topics(tracker.latest_message, last_topic, related)
         if not topics:
             suggestions = related.get(last_topic) if last_topic else None
-            Reply().behaviour(
+            return Reply().behaviour(
                 "fallback", "no_context", suggestions=suggestions, extra={"reason": "no_context"}
             ).send(dispatcher)
-            return []
         reply = Reply()
         for topic_id in topics:
             reply.answer(topic_id)
-        reply.send(dispatcher)
-        return [SlotSet(LAST_TOPIC_SLOT, topics[-1])]
+        return [SlotSet(LAST_TOPIC_SLOT, topics[-1]), *reply.send(dispatcher)]

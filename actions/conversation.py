@@ -21,8 +21,7 @@ class ActionSmallTalk(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[Dict[str, Any]]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
-        Reply().behaviour(intent if intent in SMALL_TALK else "greeting").send(dispatcher)
-        return []
+        return Reply().behaviour(intent if intent in SMALL_TALK else "greeting").send(dispatcher)
 
 
 class ActionHandoff(Action):
@@ -38,5 +37,4 @@ class ActionHandoff(Action):
             "hours": SETTINGS.clinic_hours,
             "portal_url": SETTINGS.clinic_portal_url,
         }
-        Reply().behaviour("handoff", extra={"contact": contact}).send(dispatcher)
-        return []
+        return Reply().behaviour("handoff", extra={"contact": contact}).send(dispatcher)

@@ -23,14 +23,12 @@ class ActionFallback(Action):
     ) -> List[Dict[str, Any]]:
         issue = tracker.latest_message.get("input_issue")
         if issue:
-            Reply().behaviour("fallback", issue, extra={"reason": issue}).send(dispatcher)
-            return []
+            return Reply().behaviour("fallback", issue, extra={"reason": issue}).send(dispatcher)
         ranking = tracker.latest_message.get("intent_ranking") or ()
         closest = closest_topics(ranking, CONTENT.topics) or None
-        Reply().behaviour(
+        return Reply().behaviour(
             "fallback", suggestions=closest, extra={"reason": "unclear"}
         ).send(dispatcher)
-        return []
 
 
 class ActionDefaultFallback(ActionFallback):
@@ -47,5 +45,4 @@ class ActionOutOfScope(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[Dict[str, Any]]:
-        Reply().behaviour("out_of_scope").send(dispatcher)
-        return []
+        return Reply().behaviour("out_of_scope").send(dispatcher)

@@ -11,6 +11,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any, Dict, Iterable, List
 
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.content import Content, content
@@ -21,6 +22,9 @@ logger = logging.getLogger(__name__)
 # One line break, not a blank line: Rasa's channels would split "\n\n" into separate
 # messages, and each part of a reply is meant to arrive as one message.
 PARAGRAPH = "\n"
+# The topics a turn offered as buttons, in order: a reply of "2" picks the second of them
+# (actions/options.py), on channels that number them instead of showing buttons as well.
+OFFERED_TOPICS_SLOT = "offered_topics"
 
 # Read once when the action server starts, so a broken answers file stops it at once.
 CONTENT: Content = content()
@@ -39,7 +43,7 @@ def topic_buttons(topic_ids: Iterable[str]) -> List[Dict[str, str]]:
 class _Part:
     topic: str
     text: str
-    buttons: List[Dict[str, str]]
+    offered: List[str]
     custom: Dict[str, Any]
 
 
@@ -55,7 +59,7 @@ class Reply:
             _Part(
                 topic=topic_id,
                 text=f"{topic.answer}{PARAGRAPH}{topic.source.citation}",
-                buttons=topic_buttons(topic.related),
+                offered=list(topic.related),
                 custom={
                     "topic": topic_id,
                     "source": topic.source.as_payload(),
@@ -82,7 +86,7 @@ class Reply:
             _Part(
                 topic=behaviour,
                 text=text,
-                buttons=topic_buttons(suggested),
+                offered=suggested,
                 custom={"topic": behaviour, **(extra or {})},
             )
         )
@@ -92,7 +96,13 @@ class Reply:
     def topics(self) -> List[str]:
         return [part.topic for part in self.parts]
 
-    def send(self, dispatcher: CollectingDispatcher) -> None:
+    @property
+    def offered(self) -> List[str]:
+        """Every topic offered as a button this turn, each once, in the order shown."""
+        return list(dict.fromkeys(topic for part in self.parts for topic in part.offered))
+
+    def send(self, dispatcher: CollectingDispatcher) -> List[Dict[str, Any]]:
+        """Sends the messages; returns the event that records the offered topics."""
         if not self.parts:
             raise ValueError("a reply needs at least one part")
         if any(CONTENT.needs_provider_line(topic) for topic in self.topics):
@@ -100,6 +110,9 @@ class Reply:
             last.text = f"{last.text}{PARAGRAPH}{CONTENT.provider_line}"
         for part in self.parts:
             dispatcher.utter_message(
-                text=part.text, buttons=part.buttons or None, json_message=part.custom
+                text=part.text,
+                buttons=topic_buttons(part.offered) or None,
+                json_message=part.custom,
             )
         logger.info("Replied with topics %s.", self.topics)
+        return [SlotSet(OFFERED_TOPICS_SLOT, self.offered)]

@@ -25,10 +25,9 @@ class ActionEmergency(Action):
         # general emergency reply.
         kind = tracker.latest_message.get("emergency") or "unspecified"
         variant = SELF_HARM if kind == SELF_HARM else "text"
-        Reply().behaviour("emergency", variant, suggestions=(), extra={"kind": kind}).send(
-            dispatcher
-        )
-        return []
+        return Reply().behaviour(
+            "emergency", variant, suggestions=(), extra={"kind": kind}
+        ).send(dispatcher)
 
 
 class ActionPersonalDiagnosis(Action):
@@ -46,5 +45,4 @@ class ActionPersonalDiagnosis(Action):
         reply = Reply().behaviour(
             "personal_diagnosis", extra={"general_fact": topic_id}, addition=fact
         )
-        reply.send(dispatcher)
-        return []
+        return reply.send(dispatcher)

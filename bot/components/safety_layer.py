@@ -1,7 +1,8 @@
 """The rule layer that runs before the classifier and overrides it.
 
 Emergencies and crisis language are caught by spaCy rules in every message, whatever the
-conversation state; input that cannot be answered as a question is marked for the fallback.
+conversation state; a reply of just a number picks one of the topics offered last; input that
+cannot be answered as a question is marked for the fallback.
 """
 
 from __future__ import annotations
@@ -20,20 +21,25 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlp.emergency import EmergencyDetector
+from bot.nlp.options import option_number
 from bot.nlp.screening import InputScreen
 
 logger = logging.getLogger(__name__)
 
 EMERGENCY_INTENT = "emergency"
 FALLBACK_INTENT = "nlu_fallback"
+CHOOSE_OPTION_INTENT = "choose_option"
 # Keys this layer adds to the parse data; actions read them from tracker.latest_message.
 EMERGENCY_KEY = "emergency"
 INPUT_ISSUE_KEY = "input_issue"
+OPTION_KEY = "option"
 
 
 def is_decided(message: Message) -> bool:
     """True when the rule layer has already settled the intent and classifiers must keep it."""
-    return bool(message.get(EMERGENCY_KEY) or message.get(INPUT_ISSUE_KEY))
+    return bool(
+        message.get(EMERGENCY_KEY) or message.get(INPUT_ISSUE_KEY) or message.get(OPTION_KEY)
+    )
 
 
 @DefaultV1Recipe.register(
@@ -76,6 +82,11 @@ class SafetyRuleLayer(GraphComponent, IntentClassifier):
                 logger.info("Emergency rule matched (%s).", emergency)
                 message.set(EMERGENCY_KEY, emergency, add_to_output=True)
                 self._decide(message, EMERGENCY_INTENT)
+                continue
+            option = option_number(text)
+            if option:
+                message.set(OPTION_KEY, option, add_to_output=True)
+                self._decide(message, CHOOSE_OPTION_INTENT)
                 continue
             issue = screen.issue(text, doc)
             if issue:

@@ -51,8 +51,11 @@ def test_answer_serves_the_topic_and_remembers_it(topic_id: str) -> None:
     messages, events = run(ActionAnswer(), tracker(topic_id))
     assert topics(messages) == [topic_id]
     assert messages[0]["text"].endswith(content().provider_line)
-    assert events == [{"event": "slot", "name": "last_topic", "value": topic_id,
-                       "timestamp": None}]
+    assert events == [
+        {"event": "slot", "name": "last_topic", "value": topic_id, "timestamp": None},
+        {"event": "slot", "name": "offered_topics",
+         "value": list(content().topics[topic_id].related), "timestamp": None},
+    ]
 
 
 def test_several_questions_get_one_provider_line_at_the_end() -> None:
@@ -78,7 +81,8 @@ def test_follow_up_with_nothing_to_lean_on_asks_back() -> None:
     assert topics(messages) == ["fallback"]
     assert messages[0]["custom"]["reason"] == "no_context"
     assert content().provider_line in messages[0]["text"]
-    assert events == []
+    assert events == [{"event": "slot", "name": "offered_topics",
+                       "value": list(content().suggestions("fallback")), "timestamp": None}]
 
 
 @pytest.mark.parametrize("intent", ["greeting", "goodbye", "thanks", "bot_challenge"])
