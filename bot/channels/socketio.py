@@ -9,6 +9,7 @@ Differences from Rasa 3.6's own (`rasa.core.channels.socketio`), each for a reas
 - A turn that produced no reply (action server down) gets the apology, so no message is lost;
   an unreadable event gets a `user_message_rejected` event with the reason, never a crash.
 - Session persistence works with python-socketio 5.x, whose `enter_room` must be awaited.
+- Socket.io responses carry one set of CORS headers, also when Rasa runs with `--cors`.
 """
 
 from __future__ import annotations
@@ -20,9 +21,10 @@ from typing import Any, Awaitable, Callable, Dict, List
 
 from rasa.core.channels.channel import OutputChannel, UserMessage, decode_bearer_token
 from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput, SocketIOOutput
-from sanic import Blueprint, response
+from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
+from sanic_cors.core import SANIC_CORS_EVALUATED
 from socketio import AsyncServer
 
 from bot.channels.payload import PayloadError
@@ -33,6 +35,22 @@ from bot.settings import settings
 logger = logging.getLogger(__name__)
 
 REJECTED_EVT = "user_message_rejected"
+
+
+class ClinicSocketBlueprint(SocketBlueprint):
+    """Leaves the CORS headers of socket.io responses to python-socketio, which sends them only
+    to allowed origins: with Rasa's `--cors`, Sanic-CORS would add a second
+    Access-Control-Allow-Origin header, and browsers refuse a response that has two."""
+
+    def register(self, app: Sanic, options: Dict[str, Any]) -> None:
+        path = self.ctx.socketio_path
+
+        async def leave_cors_to_socketio(request: Request) -> None:
+            if request.path.startswith(path):
+                setattr(request.ctx, SANIC_CORS_EVALUATED, "1")
+
+        app.register_middleware(leave_cors_to_socketio, "request")
+        super().register(app, options)
 
 
 class ClinicSocketIOOutput(SocketIOOutput):
@@ -92,7 +110,9 @@ class ClinicSocketIOInput(SocketIOInput):
         self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
     ) -> Blueprint:
         sio = AsyncServer(async_mode="sanic", cors_allowed_origins=settings().origins)
-        socketio_webhook = SocketBlueprint(sio, self.socketio_path, "socketio_webhook", __name__)
+        socketio_webhook = ClinicSocketBlueprint(
+            sio, self.socketio_path, "socketio_webhook", __name__
+        )
         self.sio = sio
 
         @socketio_webhook.route("/", methods=["GET"])
