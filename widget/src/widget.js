@@ -1,0 +1,546 @@
+/*
+ * Clinic chat widget: a launcher button and a chat panel that talk to the assistant over
+ * Rasa's socket.io channel. A page embeds it with a `window.ClinicChat = {...}` config object
+ * and one <script> tag; the build bundles socket.io-client in front of this file, as `io`.
+ *
+ * Message data is only ever inserted with textContent, never as HTML.
+ */
+(function () {
+  "use strict";
+
+  if (window.__clinicChatLoaded) {
+    return;
+  }
+  window.__clinicChatLoaded = true;
+
+  var script = document.currentScript;
+  var ASSET_BASE = script && script.src ? new URL(".", script.src).href : "";
+  var HISTORY_LIMIT = 200;
+  var TYPING_TIMEOUT_MS = 30000;
+
+  // Interface labels only; every reply and the disclaimer come from the server.
+  var DEFAULTS = {
+    serverUrl: "",
+    socketPath: "/socket.io/",
+    configUrl: ASSET_BASE ? ASSET_BASE + "config.json" : "",
+    stylesheetUrl: ASSET_BASE ? ASSET_BASE + "clinic-chat.css" : "",
+    clinicName: "",
+    title: "",
+    disclaimer: "",
+    greetingPayload: "/greeting",
+    storageKey: "clinic-chat",
+    lang: "en",
+    position: "right",
+    colors: {
+      primary: "#0b5394",
+      onPrimary: "#ffffff",
+      surface: "#ffffff",
+      text: "#1f2328",
+      muted: "#4a5560",
+      botBubble: "#eef1f4",
+      link: "#0b5394"
+    },
+    strings: {
+      launcher: "Chat with us",
+      close: "Close chat",
+      placeholder: "Type your question",
+      inputLabel: "Your question",
+      send: "Send",
+      typing: "The assistant is typing",
+      connecting: "Connecting…",
+      reconnecting: "Connection lost. Reconnecting…",
+      suggestions: "Suggested questions",
+      you: "You:",
+      assistant: "Assistant:",
+      newTab: "(opens in a new tab)",
+      rejected: "That message could not be sent:"
+    }
+  };
+
+  function merge(base, extra) {
+    var result = {};
+    Object.keys(base).forEach(function (key) {
+      result[key] = base[key];
+    });
+    Object.keys(extra || {}).forEach(function (key) {
+      var value = extra[key];
+      if (value === undefined || value === null) {
+        return;
+      }
+      if (typeof value === "object" && !Array.isArray(value) && typeof base[key] === "object") {
+        result[key] = merge(base[key] || {}, value);
+      } else {
+        result[key] = value;
+      }
+    });
+    return result;
+  }
+
+  // --- storage that survives a page reload (or stays in memory when the page blocks it) ---
+
+  function makeStore(prefix) {
+    var memory = {};
+    function get(key) {
+      try {
+        return window.localStorage.getItem(prefix + ":" + key);
+      } catch (error) {
+        return Object.prototype.hasOwnProperty.call(memory, key) ? memory[key] : null;
+      }
+    }
+    function set(key, value) {
+      try {
+        window.localStorage.setItem(prefix + ":" + key, value);
+      } catch (error) {
+        memory[key] = value;
+      }
+    }
+    return {
+      sessionId: function () {
+        return get("session") || null;
+      },
+      setSessionId: function (id) {
+        set("session", id);
+      },
+      history: function () {
+        try {
+          var entries = JSON.parse(get("history") || "[]");
+          return Array.isArray(entries) ? entries : [];
+        } catch (error) {
+          return [];
+        }
+      },
+      setHistory: function (entries) {
+        set("history", JSON.stringify(entries.slice(-HISTORY_LIMIT)));
+      },
+      wasOpen: function () {
+        return get("open") === "1";
+      },
+      setOpen: function (open) {
+        set("open", open ? "1" : "0");
+      }
+    };
+  }
+
+  // --- small DOM helpers: text only ---
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) {
+      node.className = className;
+    }
+    if (text) {
+      node.textContent = text;
+    }
+    return node;
+  }
+
+  function safeUrl(value) {
+    try {
+      var url = new URL(String(value), window.location.href);
+      return url.protocol === "https:" || url.protocol === "http:" ? url.href : null;
+    } catch (error) {
+      return null;
+    }
+  }
+
+  // WCAG relative luminance and contrast, to warn a clinic that picks unreadable colours.
+  function luminance(hex) {
+    var match = /^#([0-9a-f]{3}|[0-9a-f]{6})$/i.exec(hex || "");
+    if (!match) {
+      return null;
+    }
+    var digits = match[1].length === 3 ? match[1].replace(/./g, "$&$&") : match[1];
+    var channels = [0, 2, 4].map(function (i) {
+      var c = parseInt(digits.substr(i, 2), 16) / 255;
+      return c <= 0.03928 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4);
+    });
+    return 0.2126 * channels[0] + 0.7152 * channels[1] + 0.0722 * channels[2];
+  }
+
+  function contrast(a, b) {
+    var la = luminance(a);
+    var lb = luminance(b);
+    if (la === null || lb === null) {
+      return null;
+    }
+    return (Math.max(la, lb) + 0.05) / (Math.min(la, lb) + 0.05);
+  }
+
+  function applyColours(root, colors) {
+    var names = {
+      primary: "--cc-primary",
+      onPrimary: "--cc-on-primary",
+      surface: "--cc-surface",
+      text: "--cc-text",
+      muted: "--cc-muted",
+      botBubble: "--cc-bot-bubble",
+      link: "--cc-link"
+    };
+    Object.keys(names).forEach(function (key) {
+      if (colors[key]) {
+        root.style.setProperty(names[key], String(colors[key]));
+      }
+    });
+    [
+      ["onPrimary", "primary"],
+      ["text", "surface"],
+      ["muted", "surface"],
+      ["text", "botBubble"],
+      ["link", "botBubble"]
+    ].forEach(function (pair) {
+      var ratio = contrast(colors[pair[0]], colors[pair[1]]);
+      if (ratio !== null && ratio < 4.5) {
+        window.console.warn(
+          "Clinic chat: colours " + pair[0] + " on " + pair[1] + " have contrast " +
+            ratio.toFixed(2) + ":1, below WCAG AA (4.5:1)."
+        );
+      }
+    });
+  }
+
+  // --- the widget ---
+
+  function Widget(config) {
+    this.config = config;
+    this.strings = config.strings;
+    this.store = makeStore(config.storageKey);
+    this.entries = this.store.history();
+    this.socket = null;
+    this.confirmed = false;
+    this.outbox = [];
+    this.typingTimer = null;
+    this.build();
+    this.entries.forEach(this.render, this);
+    if (this.store.wasOpen()) {
+      this.open(false);
+    }
+  }
+
+  Widget.prototype.build = function () {
+    var s = this.strings;
+    var self = this;
+    var root = el("div", "cc-root cc-" + (this.config.position === "left" ? "left" : "right"));
+    root.setAttribute("lang", this.config.lang);
+    applyColours(root, this.config.colors);
+
+    var launcher = el("button", "cc-launcher");
+    launcher.type = "button";
+    launcher.setAttribute("aria-expanded", "false");
+    launcher.setAttribute("aria-controls", "cc-panel");
+    var icon = el("span", "cc-launcher-icon");
+    icon.setAttribute("aria-hidden", "true");
+    launcher.appendChild(icon);
+    launcher.appendChild(el("span", "cc-launcher-label", s.launcher));
+    launcher.addEventListener("click", function () {
+      self.open(true);
+    });
+
+    var panel = el("div", "cc-panel");
+    panel.id = "cc-panel";
+    panel.hidden = true;
+    panel.setAttribute("role", "dialog");
+    panel.setAttribute("aria-modal", "false");
+    panel.setAttribute("aria-labelledby", "cc-title");
+    panel.addEventListener("keydown", function (event) {
+      if (event.key === "Escape") {
+        self.close();
+      }
+    });
+
+    var header = el("div", "cc-header");
+    var title = el("h2", "cc-title", this.config.title || this.config.clinicName || s.launcher);
+    title.id = "cc-title";
+    var close = el("button", "cc-close");
+    close.type = "button";
+    close.setAttribute("aria-label", s.close);
+    close.appendChild(el("span", null, "×")).setAttribute("aria-hidden", "true");
+    close.addEventListener("click", function () {
+      self.close();
+    });
+    header.appendChild(title);
+    header.appendChild(close);
+
+    var body = el("div", "cc-body");
+    var disclaimer = el("p", "cc-disclaimer", this.config.disclaimer);
+    disclaimer.id = "cc-disclaimer";
+    disclaimer.hidden = !this.config.disclaimer;
+    panel.setAttribute("aria-describedby", "cc-disclaimer");
+    var log = el("div", "cc-log");
+    log.setAttribute("role", "log");
+    log.setAttribute("aria-live", "polite");
+    log.setAttribute("aria-relevant", "additions");
+    log.setAttribute("aria-label", title.textContent);
+    var typing = el("div", "cc-typing");
+    typing.setAttribute("role", "status");
+    typing.hidden = true;
+    typing.appendChild(el("span", "cc-visually-hidden", s.typing));
+    var dots = el("span", "cc-dots");
+    dots.setAttribute("aria-hidden", "true");
+    dots.appendChild(el("span"));
+    dots.appendChild(el("span"));
+    dots.appendChild(el("span"));
+    typing.appendChild(dots);
+    body.appendChild(disclaimer);
+    body.appendChild(log);
+    body.appendChild(typing);
+
+    var status = el("p", "cc-status");
+    status.setAttribute("role", "status");
+    status.hidden = true;
+
+    var form = el("form", "cc-form");
+    var label = el("label", "cc-visually-hidden", s.inputLabel);
+    label.htmlFor = "cc-input";
+    var input = el("input", "cc-input");
+    input.id = "cc-input";
+    input.type = "text";
+    input.autocomplete = "off";
+    input.placeholder = s.placeholder;
+    var send = el("button", "cc-send", s.send);
+    send.type = "submit";
+    form.appendChild(label);
+    form.appendChild(input);
+    form.appendChild(send);
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var text = input.value.trim();
+      if (text) {
+        input.value = "";
+        self.say(text, text);
+      }
+      input.focus();
+    });
+
+    panel.appendChild(header);
+    panel.appendChild(body);
+    panel.appendChild(status);
+    panel.appendChild(form);
+    root.appendChild(launcher);
+    root.appendChild(panel);
+    document.body.appendChild(root);
+
+    this.nodes = {
+      launcher: launcher, panel: panel, body: body, log: log, typing: typing,
+      status: status, input: input
+    };
+  };
+
+  Widget.prototype.open = function (moveFocus) {
+    this.nodes.panel.hidden = false;
+    this.nodes.launcher.hidden = true;
+    this.nodes.launcher.setAttribute("aria-expanded", "true");
+    this.store.setOpen(true);
+    this.connect();
+    this.scrollToEnd();
+    if (moveFocus) {
+      this.nodes.input.focus();
+    }
+  };
+
+  Widget.prototype.close = function () {
+    this.nodes.panel.hidden = true;
+    this.nodes.launcher.hidden = false;
+    this.nodes.launcher.setAttribute("aria-expanded", "false");
+    this.store.setOpen(false);
+    this.nodes.launcher.focus();
+  };
+
+  Widget.prototype.setStatus = function (text) {
+    this.nodes.status.textContent = text || "";
+    this.nodes.status.hidden = !text;
+  };
+
+  Widget.prototype.connect = function () {
+    if (this.socket) {
+      return;
+    }
+    var self = this;
+    this.setStatus(this.strings.connecting);
+    this.socket = io(this.config.serverUrl || undefined, {
+      path: this.config.socketPath,
+      transports: ["websocket", "polling"]
+    });
+    // Also after every reconnection: the server forgot the session's room when it restarted.
+    this.socket.on("connect", function () {
+      self.confirmed = false;
+      self.socket.emit("session_request", { session_id: self.store.sessionId() });
+    });
+    this.socket.on("session_confirm", function (sessionId) {
+      var isNew = !self.store.sessionId();
+      if (typeof sessionId === "string" && sessionId) {
+        self.store.setSessionId(sessionId);
+      }
+      self.confirmed = true;
+      self.setStatus("");
+      if (isNew && !self.entries.length && self.config.greetingPayload) {
+        self.outbox.unshift(self.config.greetingPayload);
+        self.showTyping(true);
+      }
+      self.flush();
+    });
+    this.socket.on("bot_uttered", function (message) {
+      self.showTyping(false);
+      self.add(self.botEntry(message));
+    });
+    this.socket.on("user_message_rejected", function (reason) {
+      self.showTyping(false);
+      self.setStatus(self.strings.rejected + " " + String((reason && reason.error) || ""));
+    });
+    this.socket.on("disconnect", function (reason) {
+      self.confirmed = false;
+      self.setStatus(self.strings.reconnecting);
+      if (reason === "io server disconnect") {
+        self.socket.connect();
+      }
+    });
+    this.socket.on("connect_error", function () {
+      self.setStatus(self.strings.reconnecting);
+    });
+  };
+
+  Widget.prototype.botEntry = function (message) {
+    message = message && typeof message === "object" ? message : {};
+    var replies = Array.isArray(message.quick_replies) ? message.quick_replies : [];
+    var source = message.source_link && typeof message.source_link === "object"
+      ? message.source_link : null;
+    var custom = message.custom && typeof message.custom === "object" ? message.custom : {};
+    return {
+      from: "bot",
+      text: typeof message.text === "string" ? message.text : "",
+      topic: typeof custom.topic === "string" ? custom.topic : "",
+      replies: replies
+        .filter(function (reply) {
+          return reply && typeof reply.title === "string" && typeof reply.payload === "string";
+        })
+        .map(function (reply) {
+          return { title: reply.title, payload: reply.payload };
+        }),
+      source: source && typeof source.text === "string" && safeUrl(source.url)
+        ? { text: source.text, url: safeUrl(source.url) } : null
+    };
+  };
+
+  // What the patient reads is `shown`; what the server gets is `payload` (a button's /topic).
+  Widget.prototype.say = function (shown, payload) {
+    this.add({ from: "user", text: shown, replies: [], source: null, topic: "" });
+    this.outbox.push(payload);
+    this.showTyping(true);
+    this.flush();
+  };
+
+  Widget.prototype.flush = function () {
+    if (!this.socket || !this.confirmed) {
+      return;
+    }
+    while (this.outbox.length) {
+      this.socket.emit("user_uttered", {
+        message: this.outbox.shift(),
+        session_id: this.store.sessionId()
+      });
+    }
+  };
+
+  Widget.prototype.showTyping = function (on) {
+    var self = this;
+    window.clearTimeout(this.typingTimer);
+    this.nodes.typing.hidden = !on;
+    if (on) {
+      this.typingTimer = window.setTimeout(function () {
+        self.nodes.typing.hidden = true;
+      }, TYPING_TIMEOUT_MS);
+    }
+    this.scrollToEnd();
+  };
+
+  Widget.prototype.add = function (entry) {
+    this.entries.push(entry);
+    this.entries = this.entries.slice(-HISTORY_LIMIT);
+    this.store.setHistory(this.entries);
+    this.render(entry);
+  };
+
+  Widget.prototype.render = function (entry) {
+    var self = this;
+    var s = this.strings;
+    var item = el("div", "cc-msg cc-" + (entry.from === "user" ? "user" : "bot"));
+    if (entry.topic) {
+      item.setAttribute("data-topic", entry.topic);
+    }
+    var text = el("p", "cc-text");
+    text.appendChild(el("span", "cc-visually-hidden", entry.from === "user" ? s.you : s.assistant));
+    text.appendChild(document.createTextNode(" " + entry.text));
+    item.appendChild(text);
+    if (entry.source && safeUrl(entry.source.url)) {
+      var link = el("a", "cc-source", entry.source.text);
+      link.href = safeUrl(entry.source.url);
+      link.target = "_blank";
+      link.rel = "noopener noreferrer";
+      link.appendChild(el("span", "cc-visually-hidden", " " + s.newTab));
+      item.appendChild(link);
+    }
+    if (entry.replies && entry.replies.length) {
+      var group = el("div", "cc-replies");
+      group.setAttribute("role", "group");
+      group.setAttribute("aria-label", s.suggestions);
+      entry.replies.forEach(function (reply) {
+        var button = el("button", "cc-reply", reply.title);
+        button.type = "button";
+        button.addEventListener("click", function () {
+          self.say(reply.title, reply.payload);
+          self.nodes.input.focus();
+        });
+        group.appendChild(button);
+      });
+      item.appendChild(group);
+    }
+    this.nodes.log.appendChild(item);
+    this.scrollToEnd();
+  };
+
+  Widget.prototype.scrollToEnd = function () {
+    this.nodes.body.scrollTop = this.nodes.body.scrollHeight;
+  };
+
+  // --- start: page config over server config over defaults ---
+
+  function loadStylesheet(url) {
+    if (!url || document.querySelector("link[data-clinic-chat]")) {
+      return;
+    }
+    var link = document.createElement("link");
+    link.rel = "stylesheet";
+    link.href = url;
+    link.setAttribute("data-clinic-chat", "");
+    document.head.appendChild(link);
+  }
+
+  function fetchServerConfig(url) {
+    if (!url || !window.fetch) {
+      return Promise.resolve({});
+    }
+    return window
+      .fetch(url, { credentials: "omit" })
+      .then(function (answer) {
+        return answer.ok ? answer.json() : {};
+      })
+      .catch(function () {
+        window.console.error("Clinic chat: could not load " + url);
+        return {};
+      });
+  }
+
+  function start() {
+    var pageConfig = window.ClinicChat || {};
+    var base = merge(DEFAULTS, { configUrl: pageConfig.configUrl });
+    loadStylesheet(pageConfig.stylesheetUrl || base.stylesheetUrl);
+    fetchServerConfig(base.configUrl).then(function (serverConfig) {
+      return new Widget(merge(merge(DEFAULTS, serverConfig), pageConfig));
+    });
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();
