@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import re
+import secrets
 import socket
 import subprocess
 import sys
@@ -17,6 +19,13 @@ import requests
 ROOT = Path(__file__).resolve().parents[1]
 MODEL = ROOT / "models" / "calcifications.tar.gz"
 START_TIMEOUT_S = 180
+CREDENTIALS = ROOT / "credentials.yml"
+
+
+def channel_env_defaults() -> dict[str, str]:
+    """Empty values for the variables credentials.yml names: Rasa refuses to start while one is
+    unset, and a messaging channel without its secrets only answers 503 (docs/channels.md)."""
+    return {name: "" for name in re.findall(r"\$\{(\w+)\}", CREDENTIALS.read_text())}
 
 
 class StackError(RuntimeError):
@@ -37,6 +46,7 @@ class Stack:
     log: Path
     pids: dict[str, int]
     start_seconds: float
+    action_token: str = ""
 
 
 def wait_until_up(
@@ -49,8 +59,8 @@ def wait_until_up(
         try:
             if requests.get(url, timeout=2).ok:
                 return
-        except requests.ConnectionError:
-            pass
+        except (requests.ConnectionError, requests.Timeout):
+            pass  # not listening yet, or listening while its workers still load the model
         time.sleep(0.2)
     raise StackError(f"{url} did not come up in {timeout} s:\n{log.read_text()[-4000:]}")
 
@@ -94,6 +104,11 @@ def serving(
         stop(list(processes.values()))
 
 
+def action_server_command(port: int) -> list[str]:
+    """The project's action server (actions/server.py) on a port."""
+    return [sys.executable, "-m", "actions.server", "--port", str(port)]
+
+
 @contextmanager
 def running_stack(work: Path, model: Path = MODEL, extra_env: dict[str, str] | None = None
                   ) -> Iterator[Stack]:
@@ -103,17 +118,18 @@ def running_stack(work: Path, model: Path = MODEL, extra_env: dict[str, str] | N
     work.mkdir(parents=True, exist_ok=True)
     action_port, rasa_port = free_port(), free_port()
     env = {
+        **channel_env_defaults(),
         **os.environ,
         "PYTHONPATH": str(ROOT),
         "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook",
         "TRACKER_DB": str(work / "trackers.db"),
         "TF_CPP_MIN_LOG_LEVEL": "2",
         "RASA_TELEMETRY_ENABLED": "false",
+        "ACTION_SERVER_TOKEN": secrets.token_hex(16),
         **(extra_env or {}),
     }
     commands = {
-        "actions": [sys.executable, "-m", "rasa_sdk", "--actions", "actions",
-                    "--port", str(action_port)],
+        "actions": action_server_command(action_port),
         "rasa": [sys.executable, "-m", "rasa", "run", "--model", str(model), "-i", "127.0.0.1",
                  "--port", str(rasa_port), "--credentials", "credentials.yml",
                  "--endpoints", "endpoints.yml"],
@@ -129,4 +145,5 @@ def running_stack(work: Path, model: Path = MODEL, extra_env: dict[str, str] | N
             log=log,
             pids=pids,
             start_seconds=seconds,
+            action_token=env["ACTION_SERVER_TOKEN"],
         )

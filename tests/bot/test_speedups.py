@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dask
 import jsonschema
 import pytest
 from rasa.core.actions.action import RemoteAction
+from rasa.engine.runner.dask import DaskGraphRunner
 
 from bot import speedups
 
@@ -45,3 +47,46 @@ def test_installed_when_rasa_loads_the_components() -> None:
     import bot.components  # noqa: F401  (what Rasa imports to build the model graph)
 
     assert RemoteAction._validate_action_result is speedups.validate_action_result
+
+
+def node(name: str):
+    """A graph node as Rasa builds them: named inputs in, (name, output) out."""
+
+    def run(*inputs: object) -> tuple[str, object]:
+        return name, (name, inputs)
+
+    return run
+
+
+GRAPHS = [
+    ({"a": (node("a"),), "b": (node("b"), "a"), "c": (node("c"), "a", "b")}, ["c"]),
+    ({"tracker": ("tracker", {"events": []}), "p": (node("p"), "tracker")}, ["p", "tracker"]),
+    ({"p": (node("p"), "not_in_graph"), "q": (node("q"), "p")}, ["q"]),
+    ({"x": 5, "y": (node("y"), "x", "x")}, ["y", "x"]),
+]
+
+
+@pytest.mark.parametrize(("graph", "targets"), GRAPHS)
+def test_graph_runs_as_dask_runs_it(graph: dict, targets: list) -> None:
+    assert speedups.get_in_order(graph, targets) == list(dask.get(graph, targets))
+
+
+def test_each_node_runs_once() -> None:
+    calls: list[str] = []
+
+    def counted(name: str):
+        def run(*inputs: object) -> tuple[str, object]:
+            calls.append(name)
+            return name, inputs
+
+        return run
+
+    graph = {"a": (counted("a"),), "b": (counted("b"), "a"), "c": (counted("c"), "a", "b")}
+    speedups.get_in_order(graph, ["c", "b"])
+    assert sorted(calls) == ["a", "b", "c"]
+
+
+def test_graph_runner_installed_when_rasa_loads_the_components() -> None:
+    import bot.components  # noqa: F401  (what Rasa imports to build the model graph)
+
+    assert DaskGraphRunner.run is speedups.run_graph

@@ -146,3 +146,16 @@ def test_a_write_by_another_process_is_never_missed(tmp_path: Path) -> None:
     asyncio.run(run())
     topics = [row[3] for row in rows(tmp_path / "shared.db") if row[1] == "user"]
     assert topics == ["causes", "macrocalcifications", "biopsy_when", "stereotactic_biopsy"]
+
+
+@pytest.mark.parametrize(("setting", "level"), [("NORMAL", 1), ("full", 2)])
+def test_wal_with_the_configured_flush(tmp_path: Path, setting: str, level: int) -> None:
+    store = SQLiteTrackerStore(DOMAIN, db=str(tmp_path / "t.db"), synchronous=setting)
+    with store.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == level
+
+
+def test_a_setting_that_could_corrupt_the_file_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="synchronous"):
+        SQLiteTrackerStore(DOMAIN, db=str(tmp_path / "t.db"), synchronous="OFF")
