@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.settings import SETTINGS_FILE, ClinicSettings, load_settings
+from bot.settings import SETTINGS_FILE, ClinicSettings, load_settings, main, settings
 
 FIELD_NAMES = [field.name for field in fields(ClinicSettings)]
 
@@ -96,3 +96,9 @@ def test_allowed_origins_are_read_as_a_list() -> None:
     assert load_settings(environ={}).origins == [
         origin.strip() for origin in _file_values()["allowed_origins"].split(",")
     ]
+
+
+def test_shell_scripts_read_a_setting_through_the_module(capsys: pytest.CaptureFixture) -> None:
+    assert main(["allowed_origins"]) == 0
+    assert capsys.readouterr().out.strip() == settings().allowed_origins
+    assert main(["no_such_setting"]) == 2
