@@ -10,6 +10,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 SPACY_MODEL := build/spacy/en_calcifications
 MODEL := models/calcifications.tar.gz
+WIDGET_JS := build/widget/clinic-chat.js
 # Answers and clinic settings are read by the action server at start-up: editing them needs no training.
 MODEL_INPUTS := config.yml domain.yml $(shell find data bot/nlp bot/components -name '*.yml' -o -name '*.py' 2>/dev/null) $(SPACY_MODEL)/meta.json
 
@@ -22,8 +23,9 @@ export RASA_PORT ?= 5005
 export ACTION_PORT ?= 5055
 export ACTION_ENDPOINT_URL ?= http://localhost:$(ACTION_PORT)/webhook
 export TRACKER_DB ?= var/trackers.db
+export WIDGET_PORT ?= 8080
 
-.PHONY: help install spacy-model train run test test-unit validate test-nlu test-core lint tune-fallback eval bench purge clean
+.PHONY: help install spacy-model train run test test-unit widget chromium validate test-nlu test-core lint tune-fallback eval bench purge clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -47,14 +49,14 @@ train: $(MODEL) ## Train the Rasa model when it is missing or older than its dat
 $(MODEL): $(VENV)/.installed $(MODEL_INPUTS)
 	$(BIN)/rasa train --force --fixed-model-name calcifications --out models
 
-run: train ## Serve the assistant: actions on :5055, Rasa (REST + socket.io) on :5005
+run: train widget ## Serve the assistant: actions :5055, Rasa :5005, demo page with the widget :8080
 	@mkdir -p $(dir $(TRACKER_DB))
 	scripts/serve.sh
 
 test: train ## The whole suite: unit, data validation, NLU and story tests, end-to-end
 	$(MAKE) --no-print-directory lint validate test-nlu test-core test-unit
 
-test-unit: $(VENV)/.installed ## pytest: unit tests and end-to-end conversations against real servers
+test-unit: $(VENV)/.installed widget chromium ## pytest: unit, end-to-end against real servers, the widget in chromium
 	$(BIN)/python -m pytest -q
 
 validate: $(VENV)/.installed ## Check domain, NLU data, stories and rules for consistency
@@ -65,6 +67,14 @@ test-nlu: train ## Evaluate NLU on the held-out set (tests/eval/heldout.yml)
 
 test-core: train ## Run the test stories (tests/stories/) against the dialogue policies
 	$(BIN)/rasa test core --stories tests/stories --model $(MODEL) --out reports/core --e2e --fail-on-prediction-errors --no-plot
+
+widget: $(WIDGET_JS) ## Build the website widget into build/widget/ (npm ci; socket.io-client bundled, no CDN)
+
+$(WIDGET_JS): widget/package.json widget/package-lock.json widget/build.mjs $(wildcard widget/src/*)
+	scripts/build_widget.sh $(dir $(WIDGET_JS))
+
+chromium: ## Install Debian's chromium for the browser test when /usr/bin/chromium is missing
+	scripts/install_chromium.sh
 
 lint: $(VENV)/.installed ## ruff over the project's Python
 	$(BIN)/ruff check bot actions tests scripts tools

@@ -1,16 +1,25 @@
 #!/usr/bin/env bash
-# Serves the action server and Rasa together in the foreground; Ctrl-C stops both.
+# Serves the action server, Rasa and the widget's demo page (bot/widget_server.py) together in the
+# foreground; Ctrl-C stops them all.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=.venv/bin
 
 "$bin/python" -m rasa_sdk --actions actions --port "${ACTION_PORT:-5055}" &
 actions_pid=$!
-trap 'kill "$actions_pid" 2>/dev/null || true; wait "$actions_pid" 2>/dev/null || true' EXIT INT TERM
+"$bin/python" -m bot.widget_server --port "${WIDGET_PORT:-8080}" \
+  --rasa-url "${RASA_URL:-http://localhost:${RASA_PORT:-5005}}" &
+widget_pid=$!
+trap 'kill "$actions_pid" "$widget_pid" 2>/dev/null || true
+      wait "$actions_pid" "$widget_pid" 2>/dev/null || true' EXIT INT TERM
+
+# Browsers may call Rasa from the clinic's pages only: by default the origins that the widget's
+# socket.io channel accepts (allowed_origins in bot/clinic.yml, or ALLOWED_ORIGINS).
+read -ra cors <<< "${CORS_ORIGINS:-$("$bin/python" -m bot.settings allowed_origins | tr ',' ' ')}"
 
 "$bin/rasa" run \
   --model models/calcifications.tar.gz \
   --port "${RASA_PORT:-5005}" \
   --credentials credentials.yml \
   --endpoints endpoints.yml \
-  --cors "${CORS_ORIGINS:-*}"
+  --cors "${cors[@]}"
