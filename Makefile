@@ -23,6 +23,8 @@ export RASA_PORT ?= 5005
 export ACTION_PORT ?= 5055
 export ACTION_ENDPOINT_URL ?= http://localhost:$(ACTION_PORT)/webhook
 export TRACKER_DB ?= var/trackers.db
+# Rasa sends it, the action server requires it; empty here, so scripts/serve.sh makes one per run.
+export ACTION_SERVER_TOKEN ?=
 export WIDGET_PORT ?= 8080
 
 .PHONY: help install spacy-model train run test test-unit widget chromium validate test-nlu test-core lint tune-fallback eval bench purge clean

@@ -5,7 +5,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=.venv/bin
 
-"$bin/python" -m rasa_sdk --actions actions --port "${ACTION_PORT:-5055}" &
+# Rasa sends this token and the action server requires it; without one from the environment,
+# a fresh one for this run keeps the action server closed to anyone but this Rasa.
+if [[ -z "${ACTION_SERVER_TOKEN:-}" ]]; then
+  ACTION_SERVER_TOKEN=$("$bin/python" -c 'import secrets; print(secrets.token_hex(16))')
+fi
+export ACTION_SERVER_TOKEN
+
+"$bin/python" -m actions.server --port "${ACTION_PORT:-5055}" &
 actions_pid=$!
 "$bin/python" -m bot.widget_server --port "${WIDGET_PORT:-8080}" \
   --rasa-url "${RASA_URL:-http://localhost:${RASA_PORT:-5005}}" &
