@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Starts or stops the profile's own PostgreSQL and Redis on loopback, with their data under
+# var/prod/: `services.sh start|stop|restart-postgres|restart-redis|status`.
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+
+PG_DATA=$PROD_DIR/postgres
+REDIS_DIR=$PROD_DIR/redis
+
+# PostgreSQL refuses to run as root: as root, run its tools as the postgres user.
+as_postgres() {
+  if [[ $(id -u) -eq 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+postgres_start() {
+  if [[ ! -f $PG_DATA/PG_VERSION ]]; then
+    mkdir -p "$PG_DATA"
+    [[ $(id -u) -eq 0 ]] && chown postgres: "$PG_DATA"
+    local pwfile
+    pwfile=$(mktemp)
+    printf '%s\n' "$DB_PASSWORD" >"$pwfile"
+    chmod 644 "$pwfile"
+    as_postgres "$PG_BIN/initdb" -D "$PG_DATA" --username="$DB_USER" --pwfile="$pwfile" \
+      --auth-local=scram-sha-256 --auth-host=scram-sha-256 >"$PROD_DIR/initdb.log"
+    rm -f "$pwfile"
+  fi
+  if ! as_postgres "$PG_BIN/pg_ctl" -D "$PG_DATA" status >/dev/null 2>&1; then
+    as_postgres "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_DATA/server.log" -w -t 60 start \
+      -o "-p $DB_PORT -c listen_addresses=$DB_HOST -k $PG_DATA" >/dev/null
+  fi
+  if ! PGPASSWORD=$DB_PASSWORD "$PG_BIN/psql" -h "$DB_HOST" -p "$DB_PORT" -U "$DB_USER" \
+      -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$DB_NAME'" | grep -q 1; then
+    PGPASSWORD=$DB_PASSWORD "$PG_BIN/createdb" -h "$DB_HOST" -p "$DB_PORT" -U "$DB_USER" \
+      "$DB_NAME"
+  fi
+  echo "PostgreSQL on $DB_HOST:$DB_PORT (database $DB_NAME)"
+}
+
+postgres_stop() {
+  if [[ -f $PG_DATA/PG_VERSION ]]; then
+    as_postgres "$PG_BIN/pg_ctl" -D "$PG_DATA" -m fast -w stop >/dev/null 2>&1 || true
+  fi
+}
+
+redis_start() {
+  mkdir -p "$REDIS_DIR"
+  if ! redis-cli -h "$REDIS_HOST" -p "$REDIS_PORT" ping >/dev/null 2>&1; then
+    # Locks only: nothing worth persisting, so no snapshots and no append-only file.
+    redis-server --bind "$REDIS_HOST" --port "$REDIS_PORT" --dir "$REDIS_DIR" \
+      --save "" --appendonly no --daemonize yes \
+      --pidfile "$REDIS_DIR/redis.pid" --logfile "$REDIS_DIR/redis.log"
+    for _ in $(seq 50); do
+      redis-cli -h "$REDIS_HOST" -p "$REDIS_PORT" ping >/dev/null 2>&1 && break
+      sleep 0.1
+    done
+  fi
+  echo "Redis on $REDIS_HOST:$REDIS_PORT"
+}
+
+redis_stop() {
+  redis-cli -h "$REDIS_HOST" -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true
+}
+
+case "${1:-}" in
+  start) postgres_start; redis_start ;;
+  stop) redis_stop; postgres_stop ;;
+  restart-postgres) postgres_stop; postgres_start ;;
+  restart-redis) redis_stop; redis_start ;;
+  stop-postgres) postgres_stop ;;
+  start-postgres) postgres_start ;;
+  stop-redis) redis_stop ;;
+  start-redis) redis_start ;;
+  status)
+    as_postgres "$PG_BIN/pg_ctl" -D "$PG_DATA" status || true
+    redis-cli -h "$REDIS_HOST" -p "$REDIS_PORT" ping || true ;;
+  *) echo "usage: $0 start|stop|status|{start,stop,restart}-{postgres,redis}" >&2; exit 2 ;;
+esac
