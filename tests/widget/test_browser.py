@@ -1,0 +1,210 @@
+"""The website widget in a real browser (Debian's chromium, headless) on the demo clinic page,
+answering through real Rasa and action servers. Screenshots go to reports/widget/."""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import urlsplit
+
+import pytest
+
+from bot.content import content
+from bot.settings import settings
+from tests.widget.conftest import Chat, screenshot
+
+pytestmark = pytest.mark.e2e
+
+QUESTIONS = [
+    ("are these white spots cancer?", "are_they_cancer"),
+    ("should I stop my calcium pills?", "dietary_calcium"),
+    ("do I need a biopsy?", "biopsy_when"),
+]
+HTML = "<img src=x onerror=alert(1)><b>bold</b>"
+
+# Text colour and background of every kind of text in the widget, as the browser drew them.
+CONTRAST_JS = """
+() => {
+  const rgb = value => (value.match(/[\\d.]+/g) || []).map(Number);
+  const background = node => {
+    for (; node; node = node.parentElement) {
+      const colour = rgb(getComputedStyle(node).backgroundColor);
+      if (colour.length === 3 || colour[3] > 0) return colour.slice(0, 3);
+    }
+    return [255, 255, 255];
+  };
+  const selectors = [".cc-launcher", ".cc-title", ".cc-close", ".cc-disclaimer",
+    ".cc-bot .cc-text", ".cc-user .cc-text", ".cc-source", ".cc-reply", ".cc-input",
+    ".cc-send"];
+  return selectors.flatMap(selector => [...document.querySelectorAll(selector)]
+    .filter(node => node.getClientRects().length)
+    .slice(0, 1)
+    .map(node => ({selector, text: rgb(getComputedStyle(node).color).slice(0, 3),
+                   background: background(node)})));
+}
+"""
+
+
+def contrast(first: list[float], second: list[float]) -> float:
+    """WCAG 2 contrast ratio of two sRGB colours."""
+
+    def luminance(colour: list[float]) -> float:
+        channels = [c / 255 for c in colour]
+        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    lighter, darker = sorted((luminance(first), luminance(second)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def assert_medical_answer(message: dict, topic_id: str) -> None:
+    """The topic's vetted answer with the provider line, a source link and follow-up buttons."""
+    topic = content().topics[topic_id]
+    assert message["topic"] == topic_id
+    assert topic.answer in message["text"]
+    assert content().provider_line in message["text"]
+    assert topic.source.citation not in message["text"]  # shown as the link instead
+    assert message["link"]["text"] == topic.source.short_citation
+    assert message["link"]["href"] == topic.source.url
+    assert (message["link"]["target"], message["link"]["rel"]) == ("_blank", "noopener noreferrer")
+    assert message["buttons"] == [content().topics[t].question for t in topic.related]
+
+
+def test_keyboard_user_asks_three_questions_then_follows_a_button(chat: Chat) -> None:
+    chat.load()
+    assert chat.page.get_by_role("dialog").is_hidden()
+    chat.open_with_keyboard()
+    assert chat.focused()["tag"] == "INPUT"
+
+    disclaimer = content().behaviour_text("disclaimer").format(**settings().as_placeholders())
+    assert chat.page.locator(".cc-disclaimer").text_content() == disclaimer
+    assert chat.page.locator(".cc-disclaimer").is_visible()
+    [greeting] = chat.bot_messages()
+    assert greeting["topic"] == "greeting"
+
+    # The typing indicator shows while the assistant works, and is gone once it answered.
+    chat.page.evaluate(
+        """() => { window.typingSeen = [];
+          new MutationObserver(() => window.typingSeen.push(
+              !document.querySelector('.cc-typing').hidden))
+            .observe(document.querySelector('.cc-typing'), {attributes: true}); }"""
+    )
+    for question, topic_id in QUESTIONS:
+        assert_medical_answer(chat.ask(question), topic_id)
+    assert True in chat.page.evaluate("() => window.typingSeen")
+    assert chat.page.locator(".cc-typing").is_hidden()
+    assert chat.focused()["tag"] == "INPUT"
+
+    related = content().topics[QUESTIONS[-1][1]].related[0]
+    answer = chat.click_reply(content().topics[related].question)
+    assert_medical_answer(answer, related)
+    user_texts = chat.log.locator(".cc-user .cc-text").all_text_contents()
+    assert user_texts[-1].strip().endswith(content().topics[related].question)
+    assert chat.focused()["tag"] == "INPUT"
+    screenshot(chat.page, "conversation")
+
+    # Every request went to this machine's servers: nothing from a CDN.
+    hosts = {urlsplit(url).netloc for url in chat.requests}
+    assert hosts <= {urlsplit(chat.site.url).netloc, urlsplit(chat.site.stack.url).netloc}
+
+    chat.page.keyboard.press("Escape")
+    assert chat.page.get_by_role("dialog").is_hidden()
+    assert chat.focused()["cls"] == "cc-launcher"
+
+
+def test_new_messages_arrive_in_a_live_region_with_labelled_controls(chat: Chat) -> None:
+    chat.load()
+    chat.open()
+    chat.ask(QUESTIONS[0][0])
+    log = chat.page.locator(".cc-log")
+    assert log.get_attribute("role") == "log"
+    assert log.get_attribute("aria-live") == "polite"
+    assert chat.log.locator(".cc-bot[data-topic='are_they_cancer']").count() == 1
+    dialog = chat.page.get_by_role("dialog")
+    assert dialog.get_attribute("aria-labelledby") == "cc-title"
+    for name in ("Close chat", "Send"):
+        assert chat.page.get_by_role("button", name=name, exact=True).is_visible()
+    assert chat.input.is_visible()
+    assert chat.log.get_by_role("group", name="Suggested questions").count() >= 1
+
+
+def test_text_meets_wcag_aa_contrast(chat: Chat) -> None:
+    chat.load()
+    launcher = chat.page.evaluate(CONTRAST_JS)
+    chat.open()
+    chat.ask(QUESTIONS[0][0])
+    drawn = launcher + chat.page.evaluate(CONTRAST_JS)
+    assert {item["selector"] for item in drawn} >= {
+        ".cc-launcher", ".cc-title", ".cc-disclaimer", ".cc-bot .cc-text", ".cc-user .cc-text",
+        ".cc-source", ".cc-reply", ".cc-send",
+    }
+    too_low = {
+        item["selector"]: round(contrast(item["text"], item["background"]), 2)
+        for item in drawn
+        if contrast(item["text"], item["background"]) < 4.5
+    }
+    assert not too_low
+
+
+def test_history_and_session_survive_a_reload(chat: Chat) -> None:
+    chat.load()
+    chat.open()
+    assert chat.ask("what are microcalcifications?")["topic"] == "microcalcifications"
+    before = chat.bot_messages()
+    session = chat.page.evaluate("() => localStorage.getItem('clinic-chat:session')")
+    assert session
+
+    chat.page.reload()
+    chat.page.get_by_role("dialog").wait_for()  # it was open, so it opens again
+    assert chat.wait_for_bot_messages(len(before)) == before
+    assert chat.page.evaluate("() => localStorage.getItem('clinic-chat:session')") == session
+    # The server kept the conversation too: a follow-up is read in its context.
+    assert chat.ask("and the big ones?")["topic"] == "macrocalcifications"
+    screenshot(chat.page, "after-reload")
+
+
+def test_html_typed_by_the_patient_is_shown_as_text(chat: Chat) -> None:
+    chat.load()
+    chat.open()
+    chat.ask(HTML)
+    assert chat.log.locator(".cc-user .cc-text").last.text_content().strip().endswith(HTML)
+    assert chat.page.locator(".cc-root img, .cc-root b").count() == 0
+    assert chat.dialogs == []
+    screenshot(chat.page, "html-as-text")
+
+
+def test_works_at_360_px_without_horizontal_scrolling(chat: Chat) -> None:
+    chat.page.set_viewport_size({"width": 360, "height": 740})
+    chat.load()
+    chat.open()
+    assert_medical_answer(chat.ask(QUESTIONS[0][0]), QUESTIONS[0][1])
+    sizes = chat.page.evaluate(
+        """() => ({page: document.documentElement.scrollWidth, view: window.innerWidth,
+                   panel: document.querySelector('.cc-panel').getBoundingClientRect().toJSON(),
+                   body: [document.querySelector('.cc-body').scrollWidth,
+                          document.querySelector('.cc-body').clientWidth]})"""
+    )
+    assert sizes["page"] <= sizes["view"] == 360
+    assert sizes["panel"]["left"] >= 0 and sizes["panel"]["right"] <= 360
+    assert sizes["body"][0] <= sizes["body"][1]
+    screenshot(chat.page, "phone-360px")
+
+
+def test_reconnects_after_the_server_restarts_and_delivers_what_was_typed(chat: Chat) -> None:
+    chat.load()
+    chat.open()
+    assert chat.ask("what are microcalcifications?")["topic"] == "microcalcifications"
+    answered = len(chat.bot_messages())
+
+    chat.site.stop_rasa()
+    status = chat.page.locator(".cc-status")
+    status.wait_for(state="visible")
+    chat.input.fill("and the big ones?")
+    chat.input.press("Enter")
+    screenshot(chat.page, "server-down")
+
+    chat.site.start_rasa()
+    [answer] = chat.wait_for_bot_messages(answered + 1)[answered:]
+    assert answer["topic"] == "macrocalcifications"  # same session, read in its context
+    status.wait_for(state="hidden")
+    stored = json.loads(chat.page.evaluate("() => localStorage.getItem('clinic-chat:history')"))
+    assert [entry["topic"] for entry in stored if entry["from"] == "bot"][-1] == answer["topic"]
