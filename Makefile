@@ -23,6 +23,10 @@ export RASA_PORT ?= 5005
 export ACTION_PORT ?= 5055
 export ACTION_ENDPOINT_URL ?= http://localhost:$(ACTION_PORT)/webhook
 export TRACKER_DB ?= var/trackers.db
+# Messaging channels stay off (their webhooks answer 503) until their secrets are set, see
+# docs/channels.md; Rasa needs every variable credentials.yml names, so each defaults to empty.
+CHANNEL_VARS := $(shell grep -o '$${[A-Z0-9_]*}' credentials.yml | tr -d '$${}' | sort -u)
+$(foreach var,$(CHANNEL_VARS),$(eval export $(var) ?=))
 # Rasa sends it, the action server requires it; empty here, so scripts/serve.sh makes one per run.
 export ACTION_SERVER_TOKEN ?=
 export WIDGET_PORT ?= 8080

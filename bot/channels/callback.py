@@ -1,0 +1,124 @@
+"""Rasa's generic callback channel, with a shared token and checked input.
+
+A clinic's own system (a patient portal, a contact-centre tool) posts {"sender", "message"} to
+/webhooks/callback/webhook and receives the replies, as Rasa's message dicts (text, buttons and
+`custom` with the topic), posted one by one to its callback URL. With a shared token set, the
+requests must carry "Authorization: Bearer <token>", and the replies carry it too, so each side
+knows the other. Malformed requests get a 400 like the REST channel's; a turn that produced
+nothing posts the apology; a callback server that cannot be reached is logged, not raised.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any, Dict
+
+from aiohttp import ClientError
+from rasa.core.channels.callback import CallbackInput, CallbackOutput
+from rasa.core.channels.channel import UserMessage
+from rasa.utils.endpoints import ClientResponseError, EndpointConfig
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from bot.channels.messaging import (
+    bad_request,
+    handle_turn,
+    missing_settings,
+    not_configured_blueprint,
+    setting,
+    tokens_match,
+    unauthorized,
+    warn_not_configured,
+)
+from bot.channels.payload import PayloadError, parse_message
+from bot.channels.unavailable import unavailable_reply
+
+logger = logging.getLogger(__name__)
+
+REQUIRED = ("url",)
+BEARER = "Bearer "
+
+
+class CallbackReplies(CallbackOutput):
+    """Posts each message to the callback URL as it is produced."""
+
+    @property
+    def sent(self) -> int:
+        return len(self.messages)
+
+    async def _persist_message(self, message: Dict[str, Any]) -> None:
+        self.messages.append(message)
+        try:
+            await self.callback_endpoint.request(
+                "post", content_type="application/json", json=message
+            )
+        except (ClientResponseError, ClientError, TimeoutError) as error:
+            logger.error("Posting a reply to the callback URL failed: %s", error)
+
+    async def send_apology(self, recipient_id: str) -> None:
+        for message in unavailable_reply(recipient_id):
+            await self._persist_message(message)
+
+
+class CallbackChannel(CallbackInput):
+    """credentials.yml: url (required: where replies are posted), shared_token."""
+
+    @classmethod
+    def name(cls) -> str:
+        return "callback"
+
+    @classmethod
+    def from_credentials(cls, credentials: Dict[str, Any] | None) -> CallbackChannel:
+        return cls(credentials or {})
+
+    def __init__(self, credentials: Dict[str, Any]) -> None:
+        self.shared_token = setting(credentials, "shared_token")
+        headers = {"Authorization": f"{BEARER}{self.shared_token}"} if self.shared_token else None
+        super().__init__(EndpointConfig(setting(credentials, "url"), headers=headers))
+        self.missing = missing_settings(credentials, REQUIRED)
+        if self.missing:
+            warn_not_configured(self.name(), self.missing)
+
+    def get_output_channel(self) -> CallbackReplies:
+        return CallbackReplies(self.callback_endpoint)
+
+    def authorised(self, request: Request) -> bool:
+        if not self.shared_token:
+            return True
+        given = request.headers.get("Authorization") or ""
+        return given.startswith(BEARER) and tokens_match(self.shared_token, given[len(BEARER):])
+
+    def blueprint(
+        self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
+    ) -> Blueprint:
+        if self.missing:
+            return not_configured_blueprint(self.name())
+        webhook = Blueprint("callback_webhook", __name__)
+
+        @webhook.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @webhook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            if not self.authorised(request):
+                return unauthorized("missing or wrong Authorization bearer token")
+            try:
+                incoming = parse_message(request.body)
+            except PayloadError as error:
+                return bad_request(error)
+            await handle_turn(
+                on_new_message,
+                UserMessage(
+                    incoming.text,
+                    self.get_output_channel(),
+                    incoming.sender,
+                    input_channel=self.name(),
+                    metadata=incoming.metadata,
+                ),
+            )
+            return response.text("success")
+
+        return webhook

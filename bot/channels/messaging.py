@@ -1,0 +1,165 @@
+"""What the messaging-app channels share (Telegram, Slack, Facebook, Twilio SMS and WhatsApp,
+callback): replies formatted for the channel, an answer on every turn, checked request bodies,
+and a webhook that answers 503 while a channel's secrets are not set.
+
+Every channel is listed in credentials.yml and Rasa builds each one at start-up, so a clinic
+that has not connected a platform yet still starts the server: that channel only says it is not
+configured, and logs one warning saying which settings are empty.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import logging
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from typing import Any, Dict, Protocol
+
+from rasa.core.channels.channel import OutputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from bot.channels.formatting import ChannelStyle, Outgoing, TurnFormatter
+from bot.channels.payload import MAX_MESSAGE_CHARS, PayloadError, clean_text
+from bot.channels.unavailable import unavailable_text
+
+logger = logging.getLogger(__name__)
+
+NOT_CONFIGURED = "channel not configured"
+
+
+class ChannelSendError(RuntimeError):
+    """The platform refused a message; the text says what it answered (never the message)."""
+
+
+def setting(credentials: Mapping[str, Any] | None, key: str) -> str:
+    """A credentials.yml value as a stripped string ("" when empty or absent)."""
+    value = (credentials or {}).get(key)
+    return "" if value is None else str(value).strip()
+
+
+def missing_settings(credentials: Mapping[str, Any] | None, required: Sequence[str]) -> list[str]:
+    """The required credentials.yml keys that are empty (their environment variables unset)."""
+    return [key for key in required if not setting(credentials, key)]
+
+
+def warn_not_configured(channel: str, missing: Sequence[str]) -> None:
+    logger.warning(
+        "The %s channel is not configured (%s empty in credentials.yml; set their environment "
+        "variables, see docs/channels.md): its webhook answers 503.",
+        channel,
+        ", ".join(missing),
+    )
+
+
+def not_configured_blueprint(channel: str) -> Blueprint:
+    """Routes of a channel whose secrets are missing: every request gets a 503."""
+    blueprint = Blueprint(f"{channel}_not_configured", __name__)
+
+    async def refuse(_: Request, **__: Any) -> HTTPResponse:
+        return response.json({"error": NOT_CONFIGURED, "channel": channel}, status=503)
+
+    blueprint.add_route(refuse, "/", methods=["GET", "POST"])
+    blueprint.add_route(refuse, "/<rest:path>", methods=["GET", "POST"])
+    return blueprint
+
+
+def tokens_match(expected: str, given: str | None) -> bool:
+    """Compares secrets in constant time."""
+    return bool(given) and hmac.compare_digest(expected.encode(), str(given).encode())
+
+
+def unauthorized(reason: str) -> HTTPResponse:
+    return response.json({"error": reason}, status=401)
+
+
+def bad_request(error: PayloadError) -> HTTPResponse:
+    return response.json({"error": str(error)}, status=400)
+
+
+def json_object(body: bytes | str | None) -> Dict[str, Any]:
+    """A request body that must be a JSON object."""
+    try:
+        payload = json.loads(body or b"")
+    except (ValueError, UnicodeDecodeError) as error:
+        raise PayloadError("The request body must be JSON.") from error
+    if not isinstance(payload, dict):
+        raise PayloadError("The request body must be a JSON object.")
+    return payload
+
+
+def message_text(value: Any, where: str) -> str:
+    """A patient's text from a platform payload, cleaned like the REST channel's."""
+    if not isinstance(value, str):
+        raise PayloadError(f"{where} must be a string.")
+    if len(value) > MAX_MESSAGE_CHARS:
+        raise PayloadError(f"{where} must be at most {MAX_MESSAGE_CHARS} characters.")
+    return clean_text(value)
+
+
+def sender_id(value: Any, where: str) -> str:
+    """A platform's user or chat id (a string or an integer) as Rasa's sender id."""
+    if isinstance(value, bool) or not isinstance(value, (str, int)) or not str(value).strip():
+        raise PayloadError(f"{where} must be a non-empty id.")
+    return str(value).strip()
+
+
+class TurnOutput(Protocol):
+    sent: int
+
+    async def send_apology(self, recipient_id: str) -> None: ...
+
+
+class FormattedOutput(OutputChannel):
+    """Sends each of the assistant's messages as the channel shows it (bot/channels/formatting).
+
+    `custom` (the topic metadata that web clients and analytics read) is not sent to messaging
+    apps. Create one per incoming message: numbering continues across the turn's messages.
+    """
+
+    style: ChannelStyle
+
+    @property
+    def formatter(self) -> TurnFormatter:
+        if getattr(self, "_formatter", None) is None:
+            self._formatter = TurnFormatter(self.style)
+        return self._formatter
+
+    @property
+    def sent(self) -> int:
+        """Platform messages sent so far in this turn."""
+        return getattr(self, "_sent", 0)
+
+    async def send_response(self, recipient_id: str, message: Dict[str, Any]) -> None:
+        for outgoing in self.formatter.format(message):
+            await self.send_outgoing(recipient_id, outgoing)
+            self._sent = self.sent + 1
+
+    async def send_outgoing(self, recipient_id: str, outgoing: Outgoing) -> None:
+        """Sends one platform message."""
+        raise NotImplementedError
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        await self.send_response(recipient_id, {"text": text})
+
+    async def send_apology(self, recipient_id: str) -> None:
+        await self.send_text_message(recipient_id, unavailable_text())
+
+
+async def handle_turn(
+    on_new_message: Callable[[UserMessage], Awaitable[Any]], message: UserMessage
+) -> None:
+    """Runs one patient message. A turn that sent nothing (for example while the action server
+    is down) sends the apology; failures are logged, never raised into the webhook."""
+    output: TurnOutput = message.output_channel  # type: ignore[assignment]
+    try:
+        await on_new_message(message)
+    except Exception:  # noqa: BLE001 - the patient still gets the apology below
+        logger.exception("Handling a %s message failed.", message.input_channel)
+    if output.sent:
+        return
+    try:
+        await output.send_apology(message.sender_id)
+    except Exception:  # noqa: BLE001 - nothing more this server can do for this message
+        logger.exception("Sending the apology on %s failed.", message.input_channel)
