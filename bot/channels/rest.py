@@ -2,7 +2,8 @@
 
 Same URL and response format as Rasa's own (`POST /webhooks/rest/webhook`), but a malformed
 request gets a 400 with a reason instead of a server error, and a turn that produced no reply
-(for example while the action server is down) gets an apology instead of an empty list.
+(for example while the action server is down) or that failed half way (say, the conversation
+could not be stored) gets an apology instead of an empty list or an answer that was not kept.
 """
 
 from __future__ import annotations
@@ -56,8 +57,12 @@ class CheckedRestInput(RestInput):
                 )
             except CancelledError:
                 logger.error("Handling a REST message timed out.")
+                collector.messages = []
             except Exception:  # noqa: BLE001 - the patient still gets a reply below
                 logger.exception("Handling a REST message failed.")
+                # An answer whose turn failed (say, the conversation could not be stored) is
+                # dropped: the apology asks her to send it again, and the retry is stored.
+                collector.messages = []
             return response.json(collector.messages or unavailable_reply(incoming.sender))
 
         return webhook

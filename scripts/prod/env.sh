@@ -38,3 +38,6 @@ export MAX_BODY=${MAX_BODY:-64k}
 export PG_BIN=${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)}
 # The demo page is served through nginx here, so its origin is the proxy's.
 export ALLOWED_ORIGINS=${ALLOWED_ORIGINS:-http://localhost:$PROXY_PORT,http://127.0.0.1:$PROXY_PORT}
+# A conversation's Redis lock outlives a Rasa instance that died holding it by this many
+# seconds (Rasa's default is 60): longer than a turn can take (ACTION_TIMEOUT_S is 3).
+export TICKET_LOCK_LIFETIME=${TICKET_LOCK_LIFETIME:-10}
