@@ -31,7 +31,7 @@ $(foreach var,$(CHANNEL_VARS),$(eval export $(var) ?=))
 export ACTION_SERVER_TOKEN ?=
 export WIDGET_PORT ?= 8080
 
-.PHONY: help install spacy-model train run test test-unit widget chromium validate test-nlu test-core lint tune-fallback eval bench purge clean
+.PHONY: help install spacy-model train run test test-unit widget chromium validate test-nlu test-core lint tune-fallback eval bench purge clean run-prod test-prod loadtest
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -102,6 +102,15 @@ PYTHON311 ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.11*/bin/python3.11
 
 bench: train ## Speed report: the assistant beside stock Rasa and a bare Sanic echo (reports/bench/)
 	$(BIN)/python -m tools.bench $(BENCH_ARGS)
+
+run-prod: train widget ## Production profile here: nginx :8000, Rasa :5005+:5006, PostgreSQL, Redis, actions
+	$(BIN)/python -m tools.prod.stack
+
+test-prod: train widget ## Tests that need the production profile (started and stopped by the tests)
+	$(BIN)/python -m pytest -q -m prod tests/prod
+
+loadtest: train widget ## Load and fault scenarios on the production profile, written to docs/reliability.md
+	$(BIN)/python -m tools.prod.loadtest $(LOADTEST_ARGS)
 
 purge: $(VENV)/.installed ## Delete conversations idle for over DAYS days (default: RETENTION_DAYS, 90)
 	$(BIN)/python -m bot.privacy.retention $(if $(DAYS),--days $(DAYS))
