@@ -80,6 +80,7 @@ def test_keyboard_user_asks_three_questions_then_follows_a_button(chat: Chat) ->
     assert chat.page.locator(".cc-disclaimer").is_visible()
     [greeting] = chat.bot_messages()
     assert greeting["topic"] == "greeting"
+    screenshot(chat.page, "opened")
 
     # The typing indicator shows while the assistant works, and is gone once it answered.
     chat.page.evaluate(
