@@ -1,1 +1,2 @@
-"""Input channels: the checked REST webhook and the request parsing it shares."""
+"""Input channels: the checked REST webhook, the widget's socket.io channel and the messaging
+apps (one module per platform), with the request parsing and reply formatting they share."""
