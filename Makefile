@@ -31,7 +31,7 @@ $(foreach var,$(CHANNEL_VARS),$(eval export $(var) ?=))
 export ACTION_SERVER_TOKEN ?=
 export WIDGET_PORT ?= 8080
 
-.PHONY: help install spacy-model train run test test-unit widget chromium validate test-nlu test-core lint tune-fallback eval bench purge clean run-prod test-prod loadtest
+.PHONY: help install spacy-model train run test test-unit widget chromium validate test-nlu test-core lint tune-fallback eval bench fuzz purge clean run-prod test-prod loadtest
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -111,6 +111,9 @@ test-prod: train widget ## Tests that need the production profile (started and s
 
 loadtest: train widget ## Load and fault scenarios on the production profile, written to docs/reliability.md
 	$(BIN)/python -m tools.prod.loadtest $(LOADTEST_ARGS)
+
+fuzz: $(VENV)/.installed ## The fuzz tests (hypothesis) with 2000 fresh examples each instead of 40
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -q -m fuzz
 
 purge: $(VENV)/.installed ## Delete conversations idle for over DAYS days (default: RETENTION_DAYS, 90)
 	$(BIN)/python -m bot.privacy.retention $(if $(DAYS),--days $(DAYS))

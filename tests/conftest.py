@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -10,9 +11,17 @@ from typing import Any
 
 import pytest
 import requests
+from hypothesis import settings as hypothesis_settings
 
 from bot.content import content
 from tools.stack import StackError, running_stack
+
+# Fuzz tests (hypothesis) stay quick and repeatable in `make test`; `make fuzz` searches longer
+# with fresh examples each run.
+hypothesis_settings.register_profile("quick", max_examples=40, deadline=None, derandomize=True,
+                                     database=None)
+hypothesis_settings.register_profile("fuzz", max_examples=2000, deadline=None)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "quick"))
 
 
 @dataclass
