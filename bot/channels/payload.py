@@ -25,11 +25,12 @@ class IncomingMessage:
 
 
 def clean_text(text: str) -> str:
-    """NFC-normalised text without control characters (a NUL byte would break PostgreSQL)."""
-    text = unicodedata.normalize("NFC", text)
-    return "".join(
-        char for char in text if char in _KEEP or unicodedata.category(char)[0] != "C"
-    )
+    """NFC-normalised text without control characters (a NUL byte would break PostgreSQL).
+
+    Characters are removed before normalising: removing one between a letter and its accent
+    would otherwise leave text that is not NFC."""
+    kept = "".join(char for char in text if char in _KEEP or unicodedata.category(char)[0] != "C")
+    return unicodedata.normalize("NFC", kept)
 
 
 def parse_message(body: bytes) -> IncomingMessage:
