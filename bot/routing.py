@@ -13,8 +13,14 @@ FOLLOW_UP_INTENT = "follow_up"
 
 
 def mentioned_concepts(entities: Iterable[Mapping[str, Any]]) -> list[str]:
-    """Concept ids named in the message, in vocabulary order (the order that breaks ties)."""
-    named = {(entity.get("entity"), entity.get("value")) for entity in entities}
+    """Concept ids named in the message, in vocabulary order (the order that breaks ties).
+
+    Values typed as `/intent{...}` can be any JSON; only strings can name a concept."""
+    named = {
+        (entity.get("entity"), entity.get("value"))
+        for entity in entities
+        if isinstance(entity.get("entity"), str) and isinstance(entity.get("value"), str)
+    }
     return [concept.id for concept in concepts() if (concept.label, concept.id) in named]
 
 
