@@ -22,7 +22,15 @@ import requests
 from bot.channels.unavailable import REASON, unavailable_text
 from bot.settings import settings
 from tests.conftest import Reply, Servers, new_sender
-from tools.stack import ROOT, Stack, StackError, action_server_command, running_stack, wait_until_up
+from tools.stack import (
+    ROOT,
+    Stack,
+    StackError,
+    action_server_command,
+    free_port,
+    running_stack,
+    wait_until_up,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -219,3 +227,28 @@ def test_slow_action_server_apology_in_time_and_the_conversation_goes_on(
     assert stored_user_texts(servers, sender) == [
         "do I need a biopsy?", "are these white spots cancer?"
     ]
+
+
+def test_action_server_runs_the_workers_asked_for(tmp_path: Path) -> None:
+    """ACTION_SERVER_WORKERS=2 starts two Sanic workers, and each one checks the token."""
+    port = free_port()
+    token = "workers-test-token"
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "ACTION_SERVER_TOKEN": token,
+           "ACTION_SERVER_WORKERS": "2"}
+    log = tmp_path / "actions.log"
+    with log.open("w") as out:
+        process = subprocess.Popen(action_server_command(port), cwd=ROOT, env=env, stdout=out,
+                                   stderr=subprocess.STDOUT)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        wait_until_up(f"{url}/health", [process], log, timeout=60)
+        workers = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()
+        assert len(workers) == 2
+        calls = [requests.post(f"{url}/webhook", json=SMALL_TALK_CALL, timeout=10,
+                               headers={"X-Action-Token": token}) for _ in range(4)]
+        assert [call.status_code for call in calls] == [200] * 4
+        assert requests.post(f"{url}/webhook", json=SMALL_TALK_CALL, timeout=10
+                             ).status_code == 403
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
