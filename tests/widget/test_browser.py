@@ -80,6 +80,11 @@ def test_keyboard_user_asks_three_questions_then_follows_a_button(chat: Chat) ->
     assert chat.page.locator(".cc-disclaimer").is_visible()
     [greeting] = chat.bot_messages()
     assert greeting["topic"] == "greeting"
+    in_view = chat.page.evaluate(
+        """() => document.querySelector('.cc-disclaimer').getBoundingClientRect().top
+                 >= document.querySelector('.cc-body').getBoundingClientRect().top"""
+    )
+    assert in_view, "the greeting scrolled the disclaimer out of view"
     screenshot(chat.page, "opened")
 
     # The typing indicator shows while the assistant works, and is gone once it answered.

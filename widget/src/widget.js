@@ -497,8 +497,9 @@
     this.scrollToEnd();
   };
 
+  // A new chat stays scrolled to the top, so its first message does not push the disclaimer away.
   Widget.prototype.scrollToEnd = function () {
-    this.nodes.body.scrollTop = this.nodes.body.scrollHeight;
+    this.nodes.body.scrollTop = this.entries.length > 1 ? this.nodes.body.scrollHeight : 0;
   };
 
   // --- start: page config over server config over defaults ---
