@@ -67,9 +67,15 @@ class SQLiteTrackerStore(SQLTrackerStore):
         self._stored: dict[str, int] = {}
         if synchronous.upper() not in SYNCHRONOUS_MODES:
             raise ValueError(f"synchronous must be one of {SYNCHRONOUS_MODES}, not {synchronous!r}")
+        # SQLAlchemy 1.4 opens a new SQLite connection for every use of a file database; a few
+        # kept open save that cost (a tenth of a message's) on every read and write.
+        url = self.engine.url
+        self.engine.dispose()
+        self.engine = sa.create_engine(url, poolclass=sa.pool.QueuePool, pool_size=2)
+        self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
+        sa.event.listen(self.engine, "connect", _synchronous(synchronous.upper()))
         with self.engine.connect() as connection:
             connection.exec_driver_sql("PRAGMA journal_mode=WAL")  # kept in the file
-        sa.event.listen(self.engine, "connect", _synchronous(synchronous.upper()))
         table = self.SQLEvent.__table__
         self._insert = table.insert()
         self._last_row_id = sa.select(sa.func.max(table.c.id)).where(

@@ -110,8 +110,8 @@ def action_server_command(port: int) -> list[str]:
 
 
 @contextmanager
-def running_stack(work: Path, model: Path = MODEL, extra_env: dict[str, str] | None = None
-                  ) -> Iterator[Stack]:
+def running_stack(work: Path, model: Path = MODEL, extra_env: dict[str, str] | None = None,
+                  endpoints: Path = ROOT / "endpoints.yml") -> Iterator[Stack]:
     """The trained model behind `rasa run`, with the action server, both on free ports."""
     if not model.exists():
         raise StackError(f"{model} is missing: run `make train`")
@@ -132,7 +132,7 @@ def running_stack(work: Path, model: Path = MODEL, extra_env: dict[str, str] | N
         "actions": action_server_command(action_port),
         "rasa": [sys.executable, "-m", "rasa", "run", "--model", str(model), "-i", "127.0.0.1",
                  "--port", str(rasa_port), "--credentials", "credentials.yml",
-                 "--endpoints", "endpoints.yml"],
+                 "--endpoints", str(endpoints)],
     }
     health = [f"http://127.0.0.1:{action_port}/health",
               f"http://127.0.0.1:{rasa_port}/webhooks/rest/"]

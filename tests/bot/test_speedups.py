@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
+
+import aiohttp
+import aiohttp.web
 import dask
 import jsonschema
 import pytest
 from rasa.core.actions.action import RemoteAction
 from rasa.engine.runner.dask import DaskGraphRunner
+from rasa.utils.endpoints import ClientResponseError, EndpointConfig
 
 from bot import speedups
 
@@ -90,3 +95,43 @@ def test_graph_runner_installed_when_rasa_loads_the_components() -> None:
     import bot.components  # noqa: F401  (what Rasa imports to build the model graph)
 
     assert DaskGraphRunner.run is speedups.run_graph
+
+
+async def _serve_counting_peers(peers: set) -> tuple[aiohttp.web.AppRunner, str]:
+    async def webhook(request: aiohttp.web.Request) -> aiohttp.web.Response:
+        peers.add(request.transport.get_extra_info("peername"))
+        body = await request.json()
+        if body.get("fail"):
+            return aiohttp.web.json_response({"error": "no"}, status=400)
+        return aiohttp.web.json_response({"echo": body, "header": request.headers.get("X-T")})
+
+    app = aiohttp.web.Application()
+    app.router.add_post("/webhook", webhook)
+    runner = aiohttp.web.AppRunner(app)
+    await runner.setup()
+    site = aiohttp.web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = runner.addresses[0][1]
+    return runner, f"http://127.0.0.1:{port}/webhook"
+
+
+def test_endpoint_calls_reuse_one_connection_and_keep_rasa_behaviour() -> None:
+    speedups.install()
+
+    async def run() -> None:
+        peers: set = set()
+        runner, url = await _serve_counting_peers(peers)
+        try:
+            endpoint = EndpointConfig(url, headers={"X-T": "token"})
+            for index in range(5):
+                reply = await endpoint.request(json={"n": index}, method="post")
+                assert reply == {"echo": {"n": index}, "header": "token"}
+            assert len(peers) == 1
+            with pytest.raises(ClientResponseError) as refused:
+                await endpoint.request(json={"fail": True}, method="post")
+            assert refused.value.status == 400
+        finally:
+            await runner.cleanup()
+
+    asyncio.run(run())
+    asyncio.run(run())  # a new event loop gets a new session, not the closed loop's one

@@ -26,3 +26,32 @@ def test_load_generator_gets_a_reply_to_every_message(servers: Servers) -> None:
     assert stats.messages == sent and stats.errors == 0
     assert stats.median_ms is not None and stats.median_ms <= stats.p95_ms <= stats.p99_ms
     assert stats.messages_per_s > 0
+
+
+def test_our_target_runs_sanic_workers_that_share_conversations(
+    tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two workers behind one port: a follow-up answered by either still knows the last topic."""
+    monkeypatch.setenv("BENCH_WORKERS", "2")
+    from concurrent.futures import ThreadPoolExecutor
+
+    import requests
+
+    from tools.bench.ours import running_ours
+
+    def converse(index: int) -> list[str]:
+        sender, topics = f"smoke-{index}", []
+        for text in ("what are calcifications?", "and the big ones?", "do those need a biopsy?"):
+            reply = requests.post(f"{served.url}/webhooks/rest/webhook",
+                                  json={"sender": sender, "message": text}, timeout=60).json()
+            topics += [m["custom"]["topic"] for m in reply if "topic" in m.get("custom", {})]
+        return topics
+
+    with running_ours(tmp_path) as served:
+        with ThreadPoolExecutor(8) as pool:
+            conversations = list(pool.map(converse, range(8)))
+        peaks = served.peak_rss_mb()
+    assert all(topics == ["what_are_calcifications", "macrocalcifications", "biopsy_when"]
+               for topics in conversations), conversations
+    workers = [name for name in peaks if name.startswith("rasa worker")]
+    assert served.extra["sanic_workers"] == len(workers) == 2

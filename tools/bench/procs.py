@@ -31,8 +31,25 @@ class Served:
     extra: dict[str, Any] = field(default_factory=dict)
 
     def peak_rss_mb(self) -> dict[str, float | None]:
-        """Peak RSS of each server process so far; call it just before shutdown."""
-        return {name: peak_rss_mb(pid) for name, pid in self.pids.items()}
+        """Peak RSS of each server process so far, and of each worker process a server has
+        started ("rasa worker 1", ...); call it just before shutdown."""
+        peaks = {}
+        for name, pid in self.pids.items():
+            peaks[name] = peak_rss_mb(pid)
+            for number, child in enumerate(child_pids(pid), start=1):
+                peaks[f"{name} worker {number}"] = peak_rss_mb(child)
+        return peaks
+
+
+def child_pids(pid: int) -> list[int]:
+    """The process's children (Sanic's worker processes, for a server with workers)."""
+    children: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            children += [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            continue
+    return sorted(children)
 
 
 def peak_rss_mb(pid: int) -> float | None:

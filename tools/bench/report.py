@@ -53,12 +53,19 @@ def _check(name: str, threshold: str, value: float | None, ok: Callable[[float],
     return Check(name, measured(value), status(ok(value)), threshold)
 
 
+def largest_rss(target: dict[str, Any], process: str) -> float | None:
+    """Peak RSS of a server: of its largest process when it runs worker processes."""
+    peaks = [peak for name, peak in (target.get("peak_rss_mb") or {}).items()
+             if peak is not None and (name == process or name.startswith(f"{process} worker"))]
+    return max(peaks, default=None)
+
+
 def checks(results: dict[str, Any]) -> list[Check]:
     """The four targets of the issue, each met, not met or not measured."""
     ratio = ratios(results)
     ours32, stock32 = scenario_stats(results, "ours", 32), scenario_stats(results, "stock", 32)
     ours1, stock1 = scenario_stats(results, "ours", 1), scenario_stats(results, "stock", 1)
-    rss = ((results["targets"].get("ours") or {}).get("peak_rss_mb") or {}).get("rasa")
+    rss = largest_rss(results["targets"].get("ours") or {}, "rasa")
     training = results.get("training_s", {}).get("ours")
     return [
         _check("Throughput, 32 at once: ours / stock", f">= {MIN_THROUGHPUT_RATIO_32:g}x",
@@ -68,7 +75,8 @@ def checks(results: dict[str, Any]) -> list[Check]:
         _check("Median latency, 1 at a time: ours / stock", f"<= {MAX_MEDIAN_RATIO_1:g}x",
                ratio["median_1_ours_over_stock"], lambda v: v <= MAX_MEDIAN_RATIO_1,
                lambda v: f"{v:.3f}x ({ours1['median_ms']:.1f} vs {stock1['median_ms']:.1f} ms)"),
-        _check("Peak RSS of our Rasa server", f"<= {MAX_RASA_RSS_MB:g} MB", rss,
+        _check("Peak RSS of our Rasa server (its largest process)", f"<= {MAX_RASA_RSS_MB:g} MB",
+               rss,
                lambda v: v <= MAX_RASA_RSS_MB, lambda v: f"{v:.0f} MB"),
         _check("Training time of our model", f"<= {MAX_TRAINING_S:g} s", training,
                lambda v: v <= MAX_TRAINING_S, lambda v: f"{v:.1f} s"),
@@ -116,17 +124,17 @@ def _server_rows(results: dict[str, Any]) -> list[str]:
             "| --- | " + " | ".join("---:" for _ in names) + " |"]
 
     def rss(target: dict, *process_names: str) -> str:
-        peaks = target.get("peak_rss_mb") or {}
         for process in process_names:
-            if peaks.get(process) is not None:
-                return f"{peaks[process]:.0f}"
+            peak = largest_rss(target, process)
+            if peak is not None:
+                return f"{peak:.0f}"
         return "-"
 
     training = results.get("training_s", {})
     rows += [
         "| start-up s (until health checks answer) | "
         + " | ".join(_num(targets[n].get("start_s")) for n in names) + " |",
-        "| peak RSS, Rasa / echo server, MB | "
+        "| peak RSS, Rasa / echo server (largest process), MB | "
         + " | ".join(rss(targets[n], "rasa", "server") for n in names) + " |",
         "| peak RSS, action server, MB | "
         + " | ".join(rss(targets[n], "actions") for n in names) + " |",
