@@ -68,12 +68,14 @@ def test_assistant_conversations_have_questions_and_follow_ups() -> None:
     assert sum(message in FOLLOW_UPS for message in conversation) == 2
 
 
-def _results(ours: dict, stock: dict, rss: float | None, training: float | None) -> dict:
-    def target(by_concurrency: dict, peak: dict) -> dict:
-        return {"peak_rss_mb": peak, "scenarios": [
+def _results(ours: dict, stock: dict, rss: float | None, training: float | None,
+             workers: tuple[float, ...] = (), whole: float | None = None) -> dict:
+    def target(by_concurrency: dict, peak: dict, pss: float | None = None) -> dict:
+        return {"peak_rss_mb": peak, "server_pss_mb_after_load": pss, "scenarios": [
             {"scenario": {"concurrency": c}, "stats": stats} for c, stats in by_concurrency.items()
         ]}
-    return {"targets": {"ours": target(ours, {"rasa": rss}), "stock": target(stock, {})},
+    peaks = {"rasa": rss, **{f"rasa worker {n}": v for n, v in enumerate(workers, start=1)}}
+    return {"targets": {"ours": target(ours, peaks, whole), "stock": target(stock, {})},
             "training_s": {"ours": training}}
 
 
@@ -83,13 +85,23 @@ def test_checks_compare_ours_with_stock() -> None:
               32: {"median_ms": 500.0, "messages_per_s": 100.0}},
         stock={1: {"median_ms": 50.0, "messages_per_s": 20.0},
                32: {"median_ms": 900.0, "messages_per_s": 25.0}},
-        rss=701.0, training=59.0,
+        rss=701.0, training=59.0, whole=650.0,
     )
     ratios = report.ratios(results)
     assert ratios["throughput_32_ours_over_stock"] == pytest.approx(4.0)
     assert ratios["median_1_ours_over_stock"] == pytest.approx(0.4)
     assert [check.status for check in report.checks(results)] == [
-        targets.NOT_MET, targets.MET, targets.NOT_MET, targets.MET]
+        targets.NOT_MET, targets.MET, targets.NOT_MET, targets.MET, targets.MET]
+
+
+def test_memory_is_checked_per_worker_and_for_the_whole_server() -> None:
+    results = _results(ours={}, stock={}, rss=300.0, training=None, workers=(690.0, 710.0),
+                       whole=1200.0)
+    found = {check.name: check.status for check in report.checks(results)}
+    assert found["Peak RSS of our Rasa server (its largest process)"] == targets.NOT_MET
+    assert found["Memory of our whole Rasa server, all processes (PSS after load)"] == \
+        targets.NOT_MET
+    assert report.largest_rss(results["targets"]["ours"], "rasa") == 710.0
 
 
 def test_checks_without_figures_are_not_measured() -> None:

@@ -72,7 +72,10 @@ def measure(
                 say(f"{name}: errors, e.g. {result.error_samples[:2]}")
             runs.append(result.as_dict())
         peak = served.peak_rss_mb()
+        server = "rasa" if "rasa" in served.pids else "server"
+        total_pss = served.total_pss_mb(server)
     return {"url": served.url, "start_s": served.start_seconds, "peak_rss_mb": peak,
+            "server_pss_mb_after_load": total_pss,
             "pids": served.pids, "log": str(served.log), "scenarios": runs, **served.extra}
 
 

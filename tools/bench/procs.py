@@ -40,6 +40,28 @@ class Served:
                 peaks[f"{name} worker {number}"] = peak_rss_mb(child)
         return peaks
 
+    def total_pss_mb(self, name: str) -> float | None:
+        """Memory of a server with all its worker processes (PSS), now; read it after load."""
+        pid = self.pids.get(name)
+        if pid is None:
+            return None
+        parts = [pss_mb(p) for p in (pid, *child_pids(pid))]
+        return None if any(v is None for v in parts) else sum(parts)
+
+
+def pss_mb(pid: int) -> float | None:
+    """The process's proportional set size in MB: its private memory plus its share of the
+    pages it shares (with the processes it was forked from or forked), so that the PSS of a
+    server's processes adds up to the memory the server really takes."""
+    try:
+        rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+    except OSError:
+        return None
+    for line in rollup.splitlines():
+        if line.startswith("Pss:"):
+            return int(line.split()[1]) * 1024 / BYTES_PER_MB
+    return None
+
 
 def child_pids(pid: int) -> list[int]:
     """The process's children (Sanic's worker processes, for a server with workers)."""
