@@ -12,6 +12,7 @@ import pytest
 import requests
 
 from bot.content import content
+from bot.privacy import retention
 from bot.settings import settings
 from tools.prod import loadtest
 from tools.prod.stack import ProdStack, running_prod
@@ -128,3 +129,22 @@ def test_logs_hold_no_message_text(prod: ProdStack) -> None:
     nginx = Path(prod.env["PROD_DIR"]) / "nginx"
     logs += "".join(path.read_text(errors="replace") for path in nginx.glob("*.log"))
     assert secret.split()[2] not in logs
+
+
+def test_purge_removes_idle_conversations_from_postgresql(
+    prod: ProdStack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Runs last: seen from three days ahead, every conversation here is idle and goes."""
+    patient = sender()
+    say(prod, patient, "what are calcifications?")
+    for name in ("DB_HOST", "DB_PORT", "DB_NAME", "DB_USER", "DB_PASSWORD"):
+        monkeypatch.setenv(name, prod.env[name])
+    engine = retention.tracker_store_engine("deploy/endpoints.prod.yml")
+    try:
+        retention.purge(engine, days=1)
+        assert loadtest.stored_messages(prod, {patient: ["what are calcifications?"]}) == 1
+        removed = retention.purge(engine, days=1, now=time.time() + 3 * 86_400)
+    finally:
+        engine.dispose()
+    assert removed.conversations >= 1 and removed.events >= 1
+    assert loadtest.stored_messages(prod, {patient: ["what are calcifications?"]}) == 0
