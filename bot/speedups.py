@@ -118,6 +118,15 @@ def kept_session(self: EndpointConfig) -> _KeptSession:
     return _KeptSession(kept[1])
 
 
+async def close_kept_sessions() -> None:
+    """Closes the sessions kept for the running event loop (before the loop ends)."""
+    loop = asyncio.get_running_loop()
+    for key, (owner, session) in list(_SESSIONS.items()):
+        if owner is loop:
+            del _SESSIONS[key]
+            await session.close()
+
+
 def install() -> None:
     """Swaps in the cached validator, the plain graph run and the kept sessions; called when
     Rasa imports the project's components."""

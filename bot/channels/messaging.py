@@ -22,6 +22,7 @@ from sanic.response import HTTPResponse
 
 from bot.channels.formatting import ChannelStyle, Outgoing, TurnFormatter
 from bot.channels.payload import MAX_MESSAGE_CHARS, PayloadError, clean_text
+from bot.channels.turn import run_turn
 from bot.channels.unavailable import unavailable_text
 
 logger = logging.getLogger(__name__)
@@ -150,14 +151,10 @@ class FormattedOutput(OutputChannel):
 async def handle_turn(
     on_new_message: Callable[[UserMessage], Awaitable[Any]], message: UserMessage
 ) -> None:
-    """Runs one patient message. A turn that sent nothing (for example while the action server
-    is down) sends the apology; failures are logged, never raised into the webhook."""
+    """Runs one patient message. A turn that failed or sent nothing (for example while the
+    action server is down) sends the apology, so the patient knows to send it again."""
     output: TurnOutput = message.output_channel  # type: ignore[assignment]
-    try:
-        await on_new_message(message)
-    except Exception:  # noqa: BLE001 - the patient still gets the apology below
-        logger.exception("Handling a %s message failed.", message.input_channel)
-    if output.sent:
+    if await run_turn(on_new_message, message) and output.sent:
         return
     try:
         await output.send_apology(message.sender_id)

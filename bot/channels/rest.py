@@ -8,8 +8,6 @@ could not be stored) gets an apology instead of an empty list or an answer that 
 
 from __future__ import annotations
 
-import logging
-from asyncio import CancelledError
 from typing import Any, Awaitable, Callable
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
@@ -19,9 +17,8 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.channels.payload import PayloadError, parse_message
+from bot.channels.turn import run_turn
 from bot.channels.unavailable import unavailable_reply
-
-logger = logging.getLogger(__name__)
 
 
 class CheckedRestInput(RestInput):
@@ -45,24 +42,20 @@ class CheckedRestInput(RestInput):
             except PayloadError as error:
                 return response.json({"error": str(error)}, status=400)
             collector = CollectingOutputChannel()
-            try:
-                await on_new_message(
-                    UserMessage(
-                        incoming.text,
-                        collector,
-                        incoming.sender,
-                        input_channel=self.name(),
-                        metadata=incoming.metadata,
-                    )
-                )
-            except CancelledError:
-                logger.error("Handling a REST message timed out.")
-                collector.messages = []
-            except Exception:  # noqa: BLE001 - the patient still gets a reply below
-                logger.exception("Handling a REST message failed.")
-                # An answer whose turn failed (say, the conversation could not be stored) is
-                # dropped: the apology asks her to send it again, and the retry is stored.
-                collector.messages = []
-            return response.json(collector.messages or unavailable_reply(incoming.sender))
+            completed = await run_turn(
+                on_new_message,
+                UserMessage(
+                    incoming.text,
+                    collector,
+                    incoming.sender,
+                    input_channel=self.name(),
+                    metadata=incoming.metadata,
+                ),
+            )
+            # An answer whose turn failed (say, the conversation could not be stored) is
+            # dropped: the apology asks her to send it again, and the retry is stored.
+            if completed and collector.messages:
+                return response.json(collector.messages)
+            return response.json(unavailable_reply(incoming.sender))
 
         return webhook

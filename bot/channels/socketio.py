@@ -14,9 +14,7 @@ Differences from Rasa 3.6's own (`rasa.core.channels.socketio`), each for a reas
 
 from __future__ import annotations
 
-import logging
 import uuid
-from asyncio import CancelledError
 from typing import Any, Awaitable, Callable, Dict, List
 
 from rasa.core.channels.channel import OutputChannel, UserMessage, decode_bearer_token
@@ -28,11 +26,10 @@ from sanic_cors.core import SANIC_CORS_EVALUATED
 from socketio import AsyncServer
 
 from bot.channels.payload import PayloadError
+from bot.channels.turn import run_turn
 from bot.channels.unavailable import unavailable_reply
 from bot.channels.widget_messages import read_user_message, session_id_from, widget_message
 from bot.settings import settings
-
-logger = logging.getLogger(__name__)
 
 REJECTED_EVT = "user_message_rejected"
 
@@ -145,21 +142,17 @@ class ClinicSocketIOInput(SocketIOInput):
                 # A client that reconnected and spoke before its session_request still hears back.
                 await sio.enter_room(sid, incoming.sender, namespace=self.namespace)
             output = ClinicSocketIOOutput(sio, self.bot_message_evt)
-            try:
-                await on_new_message(
-                    UserMessage(
-                        incoming.text,
-                        output,
-                        incoming.sender,
-                        input_channel=self.name(),
-                        metadata=incoming.metadata,
-                    )
-                )
-            except CancelledError:
-                logger.error("Handling a socket.io message timed out.")
-            except Exception:  # noqa: BLE001 - the patient still gets a reply below
-                logger.exception("Handling a socket.io message failed.")
-            if not output.messages_sent:
+            completed = await run_turn(
+                on_new_message,
+                UserMessage(
+                    incoming.text,
+                    output,
+                    incoming.sender,
+                    input_channel=self.name(),
+                    metadata=incoming.metadata,
+                ),
+            )
+            if not completed or not output.messages_sent:
                 await output.send_unavailable(incoming.sender)
 
         return socketio_webhook

@@ -131,6 +131,7 @@ def test_endpoint_calls_reuse_one_connection_and_keep_rasa_behaviour() -> None:
                 await endpoint.request(json={"fail": True}, method="post")
             assert refused.value.status == 400
         finally:
+            await speedups.close_kept_sessions()
             await runner.cleanup()
 
     asyncio.run(run())
