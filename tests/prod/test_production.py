@@ -3,6 +3,7 @@ PostgreSQL and Redis. Started once for these tests by `make test-prod`; hurt on 
 
 from __future__ import annotations
 
+import re
 import time
 import uuid
 from collections.abc import Iterator
@@ -137,9 +138,10 @@ def test_purge_removes_idle_conversations_from_postgresql(
     """Runs last: seen from three days ahead, every conversation here is idle and goes."""
     patient = sender()
     say(prod, patient, "what are calcifications?")
-    for name in ("DB_HOST", "DB_PORT", "DB_NAME", "DB_USER", "DB_PASSWORD"):
+    endpoints = Path("deploy/endpoints.prod.yml")
+    for name in re.findall(r"\$\{(\w+)\}", endpoints.read_text()):
         monkeypatch.setenv(name, prod.env[name])
-    engine = retention.tracker_store_engine("deploy/endpoints.prod.yml")
+    engine = retention.tracker_store_engine(str(endpoints))
     try:
         retention.purge(engine, days=1)
         assert loadtest.stored_messages(prod, {patient: ["what are calcifications?"]}) == 1
