@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import secrets
+import signal
 import socket
 import subprocess
 import sys
@@ -30,6 +31,12 @@ def channel_env_defaults() -> dict[str, str]:
 
 class StackError(RuntimeError):
     """A server did not start; the message ends with the tail of its log."""
+
+
+def exit_cleanly_on_sigterm() -> None:
+    """Turns SIGTERM into SystemExit, so that `kill` of a tool still runs its `with` blocks and
+    stops the servers it started instead of leaving them running."""
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
 
 
 def free_port() -> int:

@@ -25,7 +25,7 @@ from tools.bench.load import (
     stock_conversations,
 )
 from tools.bench.procs import BenchError, Served, machine_info
-from tools.stack import MODEL, ROOT, StackError
+from tools.stack import MODEL, ROOT, StackError, exit_cleanly_on_sigterm
 
 BUILD = ROOT / "build" / "bench"
 LOGS = BUILD / "logs"
@@ -104,6 +104,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 def main(argv: Sequence[str] | None = None) -> int:
     """Runs the benchmark, writes the report and returns the exit status."""
     args = parse_args(argv)
+    exit_cleanly_on_sigterm()
     started = time.monotonic()
     targets = [name.strip() for name in args.targets.split(",") if name.strip()]
     unknown = set(targets) - set(report.TARGETS)

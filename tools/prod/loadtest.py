@@ -31,7 +31,7 @@ import sqlalchemy as sa
 from tools.bench.load import assistant_conversations
 from tools.bench.procs import machine_info
 from tools.prod.stack import ProdStack, running_prod
-from tools.stack import ROOT
+from tools.stack import ROOT, exit_cleanly_on_sigterm
 
 WEBHOOK = "/webhooks/rest/webhook"
 RETRIES = 3
@@ -253,6 +253,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="smaller steady scenarios")
     parser.add_argument("--out", type=Path, default=REPORT)
     args = parser.parse_args(argv)
+    exit_cleanly_on_sigterm()
     outcomes = []
     with running_prod() as stack:
         for plan in scenarios(args.quick):
