@@ -72,14 +72,27 @@ def wait_until_up(
     raise StackError(f"{url} did not come up in {timeout} s:\n{log.read_text()[-4000:]}")
 
 
+def _signal(process: subprocess.Popen, signum: int) -> None:
+    """Signals the process, and its whole group when it leads one (started in a new session),
+    so that worker processes it forked are never left behind."""
+    try:
+        if os.getpgid(process.pid) == process.pid:
+            os.killpg(process.pid, signum)
+        else:
+            process.send_signal(signum)
+    except ProcessLookupError:
+        pass
+
+
 def stop(processes: Sequence[subprocess.Popen]) -> None:
     for process in processes:
-        process.terminate()
+        _signal(process, signal.SIGTERM)
     for process in processes:
         try:
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
-            process.kill()
+            _signal(process, signal.SIGKILL)
+            process.wait()
 
 
 @contextmanager
@@ -98,7 +111,7 @@ def serving(
     with log.open("w") as out:
         processes = {
             name: subprocess.Popen(command, cwd=cwd, env=env, stdout=out,
-                                   stderr=subprocess.STDOUT)
+                                   stderr=subprocess.STDOUT, start_new_session=True)
             for name, command in commands.items()
         }
     try:

@@ -30,3 +30,37 @@ def test_sigterm_runs_the_cleanup(tmp_path: Path) -> None:
     tool.send_signal(signal.SIGTERM)
     assert tool.wait(timeout=30) == 128 + signal.SIGTERM
     assert marker.read_text() == "servers stopped"
+
+
+SERVER_WITH_WORKER = """
+import subprocess, sys, time
+worker = subprocess.Popen(["sleep", "300"])
+open(sys.argv[1], "w").write(str(worker.pid))
+time.sleep(300)
+"""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def test_stopping_a_server_stops_the_workers_it_started(tmp_path: Path) -> None:
+    """Sanic's workers are children of `rasa run`: none may outlive the stack that started it."""
+    from tools.stack import serving
+
+    marker = tmp_path / "worker.pid"
+    with serving({"server": [sys.executable, "-c", SERVER_WITH_WORKER, str(marker)]}, [],
+                 cwd=tmp_path, env={}, log=tmp_path / "log"):
+        deadline = time.monotonic() + 30
+        while (not marker.exists() or not marker.read_text()) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        worker = int(marker.read_text())
+        assert _alive(worker)
+    deadline = time.monotonic() + 10
+    while _alive(worker) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _alive(worker)
