@@ -24,7 +24,7 @@ trap 'kill "$actions_pid" "$widget_pid" 2>/dev/null || true
 # socket.io channel accepts (allowed_origins in bot/clinic.yml, or ALLOWED_ORIGINS).
 read -ra cors <<< "${CORS_ORIGINS:-$("$bin/python" -m bot.settings allowed_origins | tr ',' ' ')}"
 
-"$bin/rasa" run \
+"$bin/python" -m bot.serve run \
   --model models/calcifications.tar.gz \
   --port "${RASA_PORT:-5005}" \
   --credentials credentials.yml \

@@ -150,7 +150,7 @@ def running_stack(work: Path, model: Path = MODEL, extra_env: dict[str, str] | N
     }
     commands = {
         "actions": action_server_command(action_port),
-        "rasa": [sys.executable, "-m", "rasa", "run", "--model", str(model), "-i", "127.0.0.1",
+        "rasa": [sys.executable, "-m", "bot.serve", "run", "--model", str(model), "-i", "127.0.0.1",
                  "--port", str(rasa_port), "--credentials", "credentials.yml",
                  "--endpoints", str(endpoints)],
     }

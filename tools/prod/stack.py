@@ -79,7 +79,7 @@ class ProdStack:
         cors = load_settings(environ=self.env).origins
         self._start(
             f"rasa-{port}",
-            [sys.executable, "-m", "rasa", "run", "--model", str(MODEL), "-i", "127.0.0.1",
+            [sys.executable, "-m", "bot.serve", "run", "--model", str(MODEL), "-i", "127.0.0.1",
              "--port", port, "--credentials", "credentials.yml",
              "--endpoints", "deploy/endpoints.prod.yml", "--enable-api",
              "--auth-token", self.auth_token, "--cors", *cors],
