@@ -9,6 +9,8 @@ import aiohttp.web
 import dask
 import jsonschema
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from rasa.core.actions.action import RemoteAction
 from rasa.engine.runner.dask import DaskGraphRunner
 from rasa.utils.endpoints import ClientResponseError, EndpointConfig
@@ -46,6 +48,64 @@ def test_invalid_responses_fail_as_with_rasa(action: RemoteAction, result: dict)
         jsonschema.validate(result, RemoteAction.action_response_format_spec())
     with pytest.raises(jsonschema.ValidationError, match="Action server response"):
         action._validate_action_result(result)
+
+
+EVENT_NAMES = ["user", "action", "slot", "entities", "bot", "reminder", "followup", "restart",
+               "session_started", "active_loop", "no_such_event"]
+SCALARS = st.one_of(st.none(), st.booleans(), st.integers(-3, 3), st.floats(allow_nan=False),
+                    st.text(max_size=5))
+FIELD_VALUES = st.one_of(SCALARS, st.lists(SCALARS, max_size=2),
+                         st.dictionaries(st.sampled_from(["name", "text", "entity", "value"]),
+                                         SCALARS, max_size=2))
+# Events as actions really send them, then the same with one field changed to anything.
+REAL_EVENTS = [
+    {"event": "slot", "name": "last_topic", "value": "causes", "timestamp": None},
+    {"event": "bot", "text": "Hello", "data": {"buttons": []}, "metadata": {}},
+    {"event": "action", "name": "action_listen", "policy": None, "confidence": 1.0},
+    {"event": "user", "text": "hi", "parse_data": {"intent": {"name": "greet"}}},
+    {"event": "followup", "name": "action_answer"},
+    {"event": "session_started"},
+    {"event": "active_loop", "name": None},
+    {"event": "entities", "entities": [{"entity": "procedure", "value": "biopsy"}]},
+]
+MUTATED_EVENTS = st.builds(
+    lambda event, field, value: {**event, field: value},
+    st.sampled_from(REAL_EVENTS),
+    st.sampled_from(["event", "name", "value", "text", "timestamp", "entities", "confidence"]),
+    FIELD_VALUES,
+)
+EVENTS = st.one_of(
+    st.sampled_from(REAL_EVENTS),
+    MUTATED_EVENTS,
+    st.fixed_dictionaries(
+        {"event": st.one_of(st.sampled_from(EVENT_NAMES), SCALARS)},
+        optional={field: FIELD_VALUES for field in
+                  ("name", "value", "text", "timestamp", "entities", "metadata", "policy",
+                   "confidence", "parse_data", "intent", "date_time", "kill_on_user_msg")},
+    ),
+    FIELD_VALUES,
+)
+RESPONSES = st.fixed_dictionaries({}, optional={
+    "events": st.one_of(st.lists(EVENTS, max_size=4), SCALARS,
+                        st.lists(st.one_of(st.sampled_from(REAL_EVENTS), MUTATED_EVENTS),
+                                 min_size=1, max_size=3)),
+    "responses": st.one_of(st.lists(st.dictionaries(st.sampled_from(["text", "buttons"]),
+                                                    FIELD_VALUES, max_size=2), max_size=2),
+                           SCALARS),
+})
+
+
+@pytest.mark.fuzz
+@given(RESPONSES)
+def test_checking_each_event_by_its_type_agrees_with_the_whole_schema(result: dict) -> None:
+    schema = RemoteAction.action_response_format_spec()
+    whole = jsonschema.validators.validator_for(schema)(schema)
+    assert speedups.is_valid_action_result(result) is whole.is_valid(result)
+
+
+@pytest.mark.parametrize("result", VALID + INVALID)
+def test_each_event_by_its_type_on_the_examples(result: dict) -> None:
+    assert speedups.is_valid_action_result(result) is (result in VALID)
 
 
 def test_installed_when_rasa_loads_the_components() -> None:
