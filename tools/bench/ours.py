@@ -61,7 +61,8 @@ def running_redis(work: Path) -> Iterator[int]:
 def endpoints_with_redis_locks(work: Path, redis_port: int) -> Path:
     """The project's endpoints.yml plus a Redis lock store, written into `work`."""
     config = yaml.safe_load((ROOT / "endpoints.yml").read_text())
-    config["lock_store"] = {"type": "redis", "url": "127.0.0.1", "port": redis_port, "db": 1}
+    config["lock_store"] = {"type": "bot.lock_store.AtomicRedisLockStore", "url": "127.0.0.1",
+                            "port": redis_port, "db": 1}
     path = work / "endpoints.yml"
     path.write_text(yaml.safe_dump(config))
     return path
