@@ -2,7 +2,8 @@
 
 It is served as we would on a small machine: `rasa run` with one Sanic worker per core
 (BENCH_WORKERS, default the cores this process may use), which Rasa allows only with a shared
-lock store, so a private Redis is started on a free port beside it. The conversations stay in
+lock store, so a private Redis is started on a free port beside it, with the project's atomic
+lock store (bot/lock_store.py). The conversations stay in
 the SQLite file, which the workers share (bot/tracker_store.py).
 """
 
@@ -96,4 +97,4 @@ def running_ours(work: Path, model: Path = MODEL) -> Iterator[Served]:
             yield Served(url=stack.url, pids=dict(stack.pids), log=stack.log,
                          start_seconds=stack.start_seconds,
                          extra={"model": str(model), "sanic_workers": count,
-                                "lock_store": "redis"})
+                                "lock_store": "bot.lock_store.AtomicRedisLockStore"})
