@@ -2,9 +2,9 @@
 
 It is served as we would on a small machine: `rasa run` with one Sanic worker per core
 (BENCH_WORKERS, default the cores this process may use), which Rasa allows only with a shared
-lock store, so a private Redis is started on a free port beside it, with the project's atomic
-lock store (bot/lock_store.py). The conversations stay in
-the SQLite file, which the workers share (bot/tracker_store.py).
+lock store, so a private Redis is started on a free port beside it for the project's atomic
+lock store (bot/lock_store.py). The conversations stay in the SQLite file, which the workers
+share (bot/tracker_store.py).
 """
 
 from __future__ import annotations
