@@ -25,8 +25,13 @@ postgres_start() {
     rm -f "$pwfile"
   fi
   if ! as_postgres "$PG_BIN/pg_ctl" -D "$PG_DATA" status >/dev/null 2>&1; then
-    as_postgres "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_DATA/server.log" -w -t 60 start \
-      -o "-p $DB_PORT -c listen_addresses=$DB_HOST -k $PG_DATA" >/dev/null
+    if ! as_postgres "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_DATA/server.log" -w -t 60 start \
+        -o "-p $DB_PORT -c listen_addresses=$DB_HOST -k $PG_DATA" >/dev/null; then
+      # Most often the port is taken (another checkout's profile still running: DB_PORT).
+      echo "PostgreSQL did not start on $DB_HOST:$DB_PORT; from $PG_DATA/server.log:" >&2
+      tail -n 5 "$PG_DATA/server.log" >&2
+      exit 1
+    fi
   fi
   if ! PGPASSWORD=$DB_PASSWORD "$PG_BIN/psql" -h "$DB_HOST" -p "$DB_PORT" -U "$DB_USER" \
       -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$DB_NAME'" | grep -q 1; then

@@ -24,7 +24,7 @@ WEBHOOK = "/webhooks/rest/webhook"
 
 @pytest.fixture(scope="module")
 def prod(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ProdStack]:
-    with running_prod(logs=tmp_path_factory.mktemp("prod-logs")) as stack:
+    with running_prod(logs=tmp_path_factory.mktemp("prod-logs"), stop_databases=True) as stack:
         yield stack
 
 

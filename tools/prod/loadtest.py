@@ -241,8 +241,9 @@ def markdown(outcomes: Sequence[Outcome], machine: dict[str, Any]) -> str:
         "Every scenario passes when nothing is lost and every message sent is stored. Retries in "
         "the steady scenarios are turns that took longer than the action timeout "
         "(`ACTION_TIMEOUT_S`) on a loaded machine and got the apology. When a Rasa instance is "
-        "killed, the conversations whose Redis lock it held wait until the lock expires "
-        "(`TICKET_LOCK_LIFETIME`, 10 s): that is the long p95 of that scenario.",
+        "killed, a conversation whose Redis lock it held waits until the lock expires "
+        "(`TICKET_LOCK_LIFETIME`, 10 s) before its next message is answered: that scenario's "
+        "slowest turns.",
         "",
     ]
     return "\n".join(lines)
@@ -255,7 +256,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     exit_cleanly_on_sigterm()
     outcomes = []
-    with running_prod() as stack:
+    with running_prod(stop_databases=True) as stack:
         for plan in scenarios(args.quick):
             outcome = run_scenario(
                 stack, plan["name"], plan["conversations"], plan["concurrency"],

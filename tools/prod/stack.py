@@ -128,26 +128,32 @@ def _nginx() -> str:
 
 
 @contextmanager
-def running_prod(logs: Path | None = None) -> Iterator[ProdStack]:
+def running_prod(logs: Path | None = None, stop_databases: bool = False) -> Iterator[ProdStack]:
     """Installs what is missing, starts PostgreSQL and Redis, then the action server, every
-    Rasa instance, the widget server and nginx; stops the servers (not the databases) after."""
+    Rasa instance, the widget server and nginx; stops the servers after, and the databases too
+    with `stop_databases` (tests and load tests leave nothing running, nor holding the ports
+    that another checkout's profile would need)."""
     if not MODEL.exists():
         raise StackError(f"{MODEL} is missing: run `make train`")
     subprocess.run(["bash", str(SCRIPTS / "install.sh")], check=True, cwd=ROOT)
     env = profile_env()
-    services("start", env)
-    logs = logs or Path(env["PROD_DIR"]) / "logs"
-    logs.mkdir(parents=True, exist_ok=True)
-    stack = ProdStack(env=env, logs=logs)
     try:
-        stack.start_actions()
-        for index in range(len(stack.rasa_ports)):
-            stack.start_rasa(index)
-        stack.start_widget()
-        stack.start_nginx()
-        yield stack
+        services("start", env)
+        logs = logs or Path(env["PROD_DIR"]) / "logs"
+        logs.mkdir(parents=True, exist_ok=True)
+        stack = ProdStack(env=env, logs=logs)
+        try:
+            stack.start_actions()
+            for index in range(len(stack.rasa_ports)):
+                stack.start_rasa(index)
+            stack.start_widget()
+            stack.start_nginx()
+            yield stack
+        finally:
+            stack.stop_all()
     finally:
-        stack.stop_all()
+        if stop_databases:
+            services("stop", env)
 
 
 def main() -> None:
