@@ -14,7 +14,6 @@ order, lifetimes and waiting, so servers with Rasa's own lock store can share th
 from __future__ import annotations
 
 import json
-import logging
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -23,8 +22,6 @@ from typing import Any
 from rasa.core.lock import TicketLock
 from rasa.core.lock_store import LOCK_LIFETIME, LockError, RedisLockStore
 from rasa.utils.endpoints import EndpointConfig
-
-logger = logging.getLogger(__name__)
 
 # Both scripts: KEYS[1] the lock's key; ARGV[1] the conversation id, ARGV[2] the time now (the
 # servers' clock, as Rasa uses it). Tickets are kept as Rasa keeps them: a JSON list of JSON
