@@ -1,16 +1,25 @@
 #!/usr/bin/env bash
 # Starts or stops the profile's own PostgreSQL and Redis on loopback, with their data under
-# var/prod/: `services.sh start|stop|restart-postgres|restart-redis|status`.
+# var/prod/ (see PG_DATA below): `services.sh start|stop|restart-postgres|restart-redis|status`.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 
-PG_DATA=$PROD_DIR/postgres
 REDIS_DIR=$PROD_DIR/redis
 
-# PostgreSQL refuses to run as root: as root, run its tools as the postgres user.
+# PostgreSQL refuses to run as root: as root, run its tools as the postgres user (from /, since
+# that user may not enter the current folder).
 as_postgres() {
-  if [[ $(id -u) -eq 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi
+  if [[ $(id -u) -eq 0 ]]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
 }
+
+# The data lives under var/prod/ unless the postgres user cannot reach it (a checkout inside a
+# private folder, such as one made by mktemp -d): then in that user's home, one folder per
+# checkout.
+PG_DATA=$PROD_DIR/postgres
+if [[ $(id -u) -eq 0 ]] && id postgres >/dev/null 2>&1 && ! as_postgres test -x "$PROD_DIR"; then
+  PG_DATA=$(getent passwd postgres | cut -d: -f6)/calcifications-$(printf %s "$PROD_DIR" \
+    | md5sum | cut -c1-12)
+fi
 
 postgres_start() {
   if [[ ! -f $PG_DATA/PG_VERSION ]]; then
