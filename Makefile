@@ -12,7 +12,7 @@ SPACY_MODEL := build/spacy/en_calcifications
 MODEL := models/calcifications.tar.gz
 WIDGET_JS := build/widget/clinic-chat.js
 # Answers and clinic settings are read by the action server at start-up: editing them needs no training.
-MODEL_INPUTS := config.yml domain.yml $(shell find data bot/nlp bot/components -name '*.yml' -o -name '*.py' 2>/dev/null) $(SPACY_MODEL)/meta.json
+MODEL_INPUTS := config.yml domain.yml $(shell find data bot/nlp bot/components -name '*.yml' -o -name '*.py' 2>/dev/null) bot/contract.py $(SPACY_MODEL)/meta.json
 
 export PYTHONPATH := $(CURDIR)
 export TF_CPP_MIN_LOG_LEVEL ?= 2
@@ -38,11 +38,12 @@ help: ## List the targets
 
 install: $(VENV)/.installed ## Create .venv (Python 3.10) with the pinned dependencies
 
-$(VENV)/.installed: requirements.lock
+$(VENV)/.installed: requirements.lock requirements-nodeps.txt
 	@test -n "$(PYTHON310)" || { echo "Python 3.10 not found: install it (pyenv install 3.10) or set PYTHON310"; exit 1; }
 	test -x $(BIN)/python || $(PYTHON310) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade 'pip==24.0'
 	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -r requirements-nodeps.txt
 	touch $@
 
 spacy-model: $(SPACY_MODEL)/meta.json ## Build the project's spaCy pipeline from code

@@ -1,47 +1,173 @@
-"""Finds emergencies and crisis language with spaCy rules, so that no classifier can miss them."""
+"""Finds emergencies and crisis language: symptom and intent words, read in their context.
+
+A word list alone raises false alarms ("I'm dying to know", "my sister had a heart attack last
+spring") and a classifier alone misses what matters. So, as clinical NLP does, every target
+found by the rules of emergency.yml is read with medspaCy's ConText and the patient-language
+rules of context.yml: denied, past, figurative targets are dropped; hypothetical ones make the
+finding uncertain; what is left is certain. Self-harm is never dropped for being denied or
+hypothetical ("if it's cancer I'll end it"): it stays, uncertain at worst, so the crisis line
+is always given.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
+from medspacy.context import ConText, ConTextRule
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
 
 EMERGENCY_FILE = Path(__file__).with_name("emergency.yml")
+CONTEXT_FILE = Path(__file__).with_name("context.yml")
 SELF_HARM = "self_harm"
+OVERDOSE = "overdose"
+SPAN_GROUP = "emergency_targets"
+# Label suffix of a target that is a sign rather than a statement.
+WEAK = "~weak"
+
+NEGATED = "NEGATED_EXISTENCE"
+HISTORICAL = "HISTORICAL"
+FIGURATIVE = "FIGURATIVE"
+HYPOTHETICAL = "HYPOTHETICAL"
+# Not a ConText category: a sign in the target's sentence that it is happening now.
+ACUTE = "ACUTE"
+HABITUAL = "HABITUAL"
+OTHER_PERSON = "OTHER_PERSON"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """An emergency kind, and whether the evidence is certain (acute, now) or only possible."""
+
+    kind: str
+    certain: bool
+
+
+def load_context_rules(path: Path = CONTEXT_FILE) -> list[ConTextRule]:
+    rules = yaml.safe_load(path.read_text(encoding="utf-8"))["rules"]
+    return [
+        ConTextRule(
+            literal=rule["literal"],
+            category=rule["category"],
+            pattern=rule.get("pattern"),
+            direction=rule["direction"],
+            max_scope=rule.get("max_scope"),
+            allowed_types=set(rule["allowed_types"]) if rule.get("allowed_types") else None,
+        )
+        for rule in rules
+    ]
+
+
+def judge(kind: str, categories: set[str], acute: bool, weak: bool = False) -> bool | None:
+    """True (certain), False (uncertain) or None (not an emergency) for one target."""
+    if FIGURATIVE in categories:
+        return None
+    if kind == SELF_HARM:
+        if categories & {NEGATED, HISTORICAL}:
+            return False
+        return acute or not weak
+    if categories & {NEGATED, HISTORICAL}:
+        return None
+    if HYPOTHETICAL in categories:
+        return False
+    return acute or not categories & {HABITUAL, OTHER_PERSON}
 
 
 class EmergencyDetector:
-    """Matches the phrasings in emergency.yml; self-harm wins over every other kind."""
+    """Rules of emergency.yml for the targets, ConText for their meaning; self-harm wins."""
 
-    def __init__(self, nlp: Language, path: Path = EMERGENCY_FILE) -> None:
-        kinds = yaml.safe_load(path.read_text(encoding="utf-8"))["kinds"]
+    def __init__(self, nlp: Language, path: Path = EMERGENCY_FILE,
+                 context_path: Path = CONTEXT_FILE) -> None:
+        kinds: dict[str, dict[str, Any]] = yaml.safe_load(path.read_text(encoding="utf-8"))["kinds"]
         self._kinds = list(kinds)
         self._phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
         self._patterns = Matcher(nlp.vocab)
-        self._all_of: dict[str, list[str]] = {}
+        self._together: dict[str, list[str]] = {}
         for kind, rules in kinds.items():
             if rules.get("phrases"):
                 self._phrases.add(kind, list(nlp.tokenizer.pipe(rules["phrases"])))
             if rules.get("patterns"):
                 self._patterns.add(kind, rules["patterns"])
-            for index, group in enumerate(rules.get("all_of", [])):
-                key = f"{kind}:{index}"
+            weak = rules.get("weak") or {}
+            if weak.get("phrases"):
+                self._phrases.add(kind + WEAK, list(nlp.tokenizer.pipe(weak["phrases"])))
+            if weak.get("patterns"):
+                self._patterns.add(kind + WEAK, weak["patterns"])
+            for index, group in enumerate(rules.get("together", [])):
+                key = f"{kind}#{index}"
                 self._phrases.add(key, list(nlp.tokenizer.pipe(group)))
-                self._all_of.setdefault(kind, []).append(key)
+                self._together.setdefault(kind, []).append(key)
+        self._context = ConText(
+            nlp,
+            name="emergency_context",
+            rules=None,
+            input_span_type="group",
+            span_group_name=SPAN_GROUP,
+            prune_on_target_overlap=True,
+        )
+        self._context.add(load_context_rules(context_path))
+        self._acute = Matcher(nlp.vocab)
+        for rule in yaml.safe_load(context_path.read_text(encoding="utf-8"))["acute"]:
+            self._acute.add(ACUTE, [rule["pattern"]])
 
-    def detect(self, doc: Doc) -> str | None:
-        """The kind of emergency the text describes, or None."""
-        found = {
-            doc.vocab.strings[match_id]
-            for matcher in (self._phrases, self._patterns)
-            for match_id, _, _ in matcher(doc)
-        }
-        for kind, groups in self._all_of.items():
-            if all(group in found for group in groups):
-                found.add(kind)
-        if SELF_HARM in found:
-            return SELF_HARM
-        return next((kind for kind in self._kinds if kind in found), None)
+    def targets(self, doc: Doc) -> list[Span]:
+        """Every emergency phrase of the text, labelled with its kind, longest first on overlap."""
+        found: list[Span] = []
+        parts: dict[str, list[Span]] = {}
+        for matcher in (self._phrases, self._patterns):
+            for match_id, start, end in matcher(doc):
+                key = doc.vocab.strings[match_id]
+                if "#" in key:
+                    parts.setdefault(key, []).append(doc[start:end])
+                else:
+                    found.append(Span(doc, start, end, label=key))
+        for kind, keys in self._together.items():
+            found.extend(_together(doc, kind, [parts.get(key, []) for key in keys]))
+        return filter_spans(found)
+
+    def detect(self, doc: Doc) -> Finding | None:
+        """The most serious emergency the text describes, or None."""
+        if not doc.has_annotation("SENT_START"):
+            raise ValueError("the spaCy pipeline needs a sentence splitter (sentencizer)")
+        targets = self.targets(doc)
+        if not targets:
+            return None
+        doc.spans[SPAN_GROUP] = targets
+        self._context(doc)
+        acute_sentences = {doc[start].sent.start for _, start, _ in self._acute(doc)}
+        verdicts: list[Finding] = []
+        for target in targets:
+            categories = {modifier.category for modifier in target._.modifiers}
+            kind, weak = target.label_.removesuffix(WEAK), target.label_.endswith(WEAK)
+            certain = judge(kind, categories, target.sent.start in acute_sentences, weak)
+            if certain is not None:
+                verdicts.append(Finding(kind, certain))
+        signs = [t for t in targets if t.label_.endswith(WEAK)]
+        if len({sign.text for sign in signs}) >= 2:
+            verdicts.append(Finding(signs[0].label_.removesuffix(WEAK), True))
+        return self._most_serious(verdicts)
+
+    def _most_serious(self, verdicts: Iterable[Finding]) -> Finding | None:
+        verdicts = list(verdicts)
+        if not verdicts:
+            return None
+        certain = any(verdict.certain for verdict in verdicts)
+        kinds = {verdict.kind for verdict in verdicts if verdict.certain or not certain}
+        if any(verdict.kind == SELF_HARM for verdict in verdicts):
+            # The crisis line is never dropped: self-harm at any certainty names the kind.
+            self_harm_certain = any(v.certain for v in verdicts if v.kind == SELF_HARM)
+            return Finding(SELF_HARM, self_harm_certain or certain)
+        return Finding(next(kind for kind in self._kinds if kind in kinds), certain)
+
+
+def _together(doc: Doc, kind: str, groups: list[list[Span]]) -> list[Span]:
+    """The last group's spans, when every group of the kind occurs in the message."""
+    if not groups or not all(groups):
+        return []
+    return [Span(doc, span.start, span.end, label=kind) for span in groups[-1]]

@@ -1,8 +1,8 @@
 """Builds the project's spaCy pipeline from code, since no pretrained English package installs here.
 
-Blank English, lookup lemmas from spacy-lookups-data, and an EntityRuler holding the
-article's vocabulary with lay synonyms and misspellings. Run as a module to write it to disk:
-`python -m bot.nlp.pipeline build/spacy/en_calcifications`.
+Blank English, spaCy's rule-based sentencizer, lookup lemmas from spacy-lookups-data, and an
+EntityRuler holding the article's vocabulary with lay synonyms and misspellings. Run as a
+module to write it to disk: `python -m bot.nlp.pipeline build/spacy/en_calcifications`.
 """
 
 from __future__ import annotations
@@ -19,8 +19,10 @@ DEFAULT_OUTPUT = Path("build/spacy/en_calcifications")
 
 
 def build_pipeline() -> Language:
-    """A fresh pipeline: tokenizer, lookup lemmatizer, entity ruler."""
+    """A fresh pipeline: tokenizer, sentencizer, lookup lemmatizer, entity ruler."""
     nlp = spacy.blank("en")
+    # Sentences bound the scope of context rules and let long messages be read question by question.
+    nlp.add_pipe("sentencizer")
     nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
     ruler = nlp.add_pipe(
         "entity_ruler", config={"phrase_matcher_attr": "LOWER", "overwrite_ents": True}

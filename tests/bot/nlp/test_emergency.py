@@ -1,4 +1,4 @@
-"""Emergency and crisis rules: every kind is caught, self-harm wins, FAQ questions are not alarms.
+"""Emergency and crisis detection: every kind is caught, read in its context.
 
 Rasa's SpacyNLP lowercases text before spaCy sees it, so every text is lowercased here too.
 """
@@ -6,22 +6,34 @@ Rasa's SpacyNLP lowercases text before spaCy sees it, so every text is lowercase
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 import yaml
 from spacy.language import Language
 
-from bot.nlp.emergency import EMERGENCY_FILE, SELF_HARM, EmergencyDetector
+from bot.contract import OVERDOSE, SELF_HARM
+from bot.nlp.emergency import EMERGENCY_FILE, EmergencyDetector, Finding, judge
 
 ROOT = Path(__file__).resolve().parents[3]
 KINDS = yaml.safe_load(EMERGENCY_FILE.read_text(encoding="utf-8"))["kinds"]
 
+Detect = Callable[[str], "Finding | None"]
+
 
 @pytest.fixture(scope="module")
-def detect(nlp: Language):
+def detect(nlp: Language) -> Detect:
     detector = EmergencyDetector(nlp)
     return lambda text: detector.detect(nlp(text.lower()))
+
+
+def certain(kind: str) -> Finding:
+    return Finding(kind, True)
+
+
+def uncertain(kind: str) -> Finding:
+    return Finding(kind, False)
 
 
 POSITIVE = [
@@ -34,22 +46,29 @@ POSITIVE = [
     ("breathing", "I CANNOT BREATHE"),
     ("breathing", "I'm short of breath after the biopsy"),
     ("breathing", "having a hard time breathing"),
+    ("breathing", "my throat is closing up"),
     ("bleeding", "bleeding won't stop"),
     ("bleeding", "the biopsy site won't stop bleeding"),
     ("bleeding", "I'm bleeding heavily from the biopsy site"),
     ("bleeding", "there is a lot of blood on the bandage"),
+    ("bleeding", "i can't stop the bleeding"),
     ("fainting", "I fainted"),
     ("fainting", "i passed out after the procedure"),
     ("fainting", "I feel faint"),
     ("infection", "I have a fever and my breast is red"),
     ("infection", "high temperature and the breast feels hot"),
     ("infection", "my breast is swollen and I have chills"),
-    ("self_harm", "i want to kill myself"),
-    ("self_harm", "I don't want to be here anymore"),
-    ("self_harm", "i dont want to be here anymore"),
-    ("self_harm", "everyone would be better off without me"),
-    ("self_harm", "I'm thinking about suicide"),
-    ("self_harm", "i'm not sure i want to live"),
+    ("infection", "the biopsy spot is leaking pus. my temperature is 103"),
+    ("allergic_reaction", "my lips are swelling and i have hives all over"),
+    ("allergic_reaction", "i think i'm having an allergic reaction to the dye"),
+    (OVERDOSE, "i just took 15 tylenol"),
+    (OVERDOSE, "I took way too many of my pain pills"),
+    (OVERDOSE, "swallowed a whole bottle of sleeping pills"),
+    (SELF_HARM, "i want to kill myself"),
+    (SELF_HARM, "I don't want to be here anymore"),
+    (SELF_HARM, "everyone would be better off without me"),
+    (SELF_HARM, "I'm thinking about suicide"),
+    (SELF_HARM, "i'm not sure i want to live"),
     ("general", "this is an emergency"),
     ("general", "I need an ambulance"),
 ]
@@ -60,8 +79,8 @@ def test_examples_cover_every_kind() -> None:
 
 
 @pytest.mark.parametrize(("kind", "text"), POSITIVE)
-def test_emergency_is_detected(detect, kind: str, text: str) -> None:
-    assert detect(text) == kind
+def test_emergency_is_detected_as_certain(detect: Detect, kind: str, text: str) -> None:
+    assert detect(text) == certain(kind)
 
 
 @pytest.mark.parametrize(
@@ -71,17 +90,17 @@ def test_emergency_is_detected(detect, kind: str, text: str) -> None:
         "my chest hurts and i want to kill myself",
         "i can't breathe, i don't want to be here anymore",
         "Bleeding won't stop and everyone would be better off without me",
+        "i took 30 pills because i want to die",
     ],
 )
-def test_self_harm_wins_over_other_kinds(detect, text: str) -> None:
-    assert detect(text) == SELF_HARM
+def test_self_harm_wins_over_other_kinds(detect: Detect, text: str) -> None:
+    assert detect(text) == certain(SELF_HARM)
 
 
 @pytest.mark.parametrize(
-    "text",
-    ["I have a fever", "I've had a fever since yesterday", "my breast is red", "it feels warm"],
+    "text", ["I have a fever", "my breast is red", "it feels warm", "i have chills"]
 )
-def test_infection_needs_both_fever_and_a_red_or_hot_breast(detect, text: str) -> None:
+def test_infection_needs_both_fever_and_a_red_or_hot_breast(detect: Detect, text: str) -> None:
     assert detect(text) is None
 
 
@@ -89,19 +108,130 @@ def test_infection_needs_both_fever_and_a_red_or_hot_breast(detect, text: str) -
     "text",
     [
         "are these white spots cancer?",
-        "does a biopsy hurt?",
         "should I stop my calcium pills?",
         "what is a stereotactic biopsy",
         "What are calcifications?",
         "do I need more pictures after my mammogram?",
         "what does probably benign mean",
-        "will the biopsy site bleed a little?",
         "my doctor wants a biopsy, is that bad?",
+        "am i going to die",
         "",
     ],
 )
-def test_faq_questions_are_not_emergencies(detect, text: str) -> None:
+def test_faq_questions_are_not_emergencies(detect: Detect, text: str) -> None:
     assert detect(text) is None
+
+
+# --- context: what the words around a symptom do to it ------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # figures of speech
+        "I'm dying to find out if my multivitamin matters",
+        "this wait is killing me, how long do results take",
+        "i nearly had a heart attack when they called me back",
+        "lol i basically overdosed on cheese my whole life, is that why",
+        "been bleeding money on supplements, did they cause this",
+        # the past, or over
+        "my sister had a heart attack last spring; can calcium in blood vessels show on a mammogram?",
+        "i fainted during my biopsy years ago, is the new one done lying down",
+        "I bled a little after my biopsy but I'm totally fine now",
+        # denied
+        "this isn't an emergency, but what are microcalcifications",
+        "no bleeding and no fever, just wondering how long the soreness lasts",
+    ],
+)
+def test_figurative_past_and_denied_are_not_emergencies(detect: Detect, text: str) -> None:
+    assert detect(text) is None
+
+
+@pytest.mark.parametrize(
+    ("kind", "text"),
+    [
+        ("bleeding", "what if i start bleeding heavily after the biopsy?"),
+        ("infection", "should I go to the ER if I get a fever and the breast is red?"),
+        ("breathing", "a lady in my group couldnt breathe at her callback, what are those calcs"),
+    ],
+)
+def test_hypothetical_or_someone_else_is_uncertain(detect: Detect, kind: str, text: str) -> None:
+    assert detect(text) == uncertain(kind)
+
+
+@pytest.mark.parametrize(
+    ("kind", "text"),
+    [
+        ("bleeding", "my mother is bleeding heavily from the biopsy site"),
+        ("chest_pain", "husband here, she wanted to know about results but right now she is "
+                       "clutching her chest"),
+        ("bleeding", "had the biopsy 2 days ago and now it won't stop bleeding"),
+        ("bleeding", "Probably not urgent, but blood is running down from the needle hole"),
+    ],
+)
+def test_happening_now_outweighs_other_people_and_earlier_events(
+    detect: Detect, kind: str, text: str
+) -> None:
+    assert detect(text) == certain(kind)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "if the biopsy comes back bad im going to end my life",
+        "wrote goodbye letters to my family tonight",
+        "i've been saving up my pills and tonight is the night",
+    ],
+)
+def test_self_harm_is_certain_when_conditional_or_with_two_signs(
+    detect: Detect, text: str
+) -> None:
+    assert detect(text) == certain(SELF_HARM)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "not suicidal or anything, just sick of waiting",
+        "i'm not going to hurt myself but i'm scared of the results",
+        "i won't be around next week, can the biopsy wait",
+    ],
+)
+def test_denied_or_lone_signs_of_self_harm_stay_uncertain(detect: Detect, text: str) -> None:
+    # Never dropped: an uncertain self-harm finding still brings the crisis line.
+    assert detect(text) == uncertain(SELF_HARM)
+
+
+@pytest.mark.parametrize(
+    ("kind", "categories", "acute", "weak", "expected"),
+    [
+        ("bleeding", set(), False, False, True),
+        ("bleeding", {"FIGURATIVE"}, True, False, None),
+        ("bleeding", {"NEGATED_EXISTENCE"}, True, False, None),
+        ("bleeding", {"HISTORICAL"}, False, False, None),
+        ("bleeding", {"HYPOTHETICAL"}, True, False, False),
+        ("bleeding", {"OTHER_PERSON"}, False, False, False),
+        ("bleeding", {"OTHER_PERSON"}, True, False, True),
+        ("bleeding", {"HABITUAL"}, False, False, False),
+        (SELF_HARM, {"NEGATED_EXISTENCE"}, False, False, False),
+        (SELF_HARM, {"HYPOTHETICAL"}, False, False, True),
+        (SELF_HARM, set(), False, True, False),
+        (SELF_HARM, set(), True, True, True),
+        (SELF_HARM, {"FIGURATIVE"}, True, False, None),
+    ],
+)
+def test_judge_weighs_each_context_category(
+    kind: str, categories: set[str], acute: bool, weak: bool, expected: bool | None
+) -> None:
+    assert judge(kind, categories, acute, weak) is expected
+
+
+def test_a_pipeline_without_sentences_is_refused(nlp: Language) -> None:
+    detector = EmergencyDetector(nlp)
+    with nlp.select_pipes(disable=["sentencizer"]):
+        doc = nlp("i can't breathe")
+    with pytest.raises(ValueError, match="sentencizer"):
+        detector.detect(doc)
 
 
 # --- every phrasing in emergency.yml ------------------------------------------------------
@@ -111,21 +241,23 @@ PHRASES = [(kind, phrase) for kind, rules in KINDS.items() for phrase in rules.g
 
 
 @pytest.mark.parametrize(("kind", "phrase"), PHRASES, ids=[p for _, p in PHRASES])
-def test_every_listed_phrase_is_its_own_kind(detect, kind: str, phrase: str) -> None:
+def test_every_listed_phrase_is_its_own_kind(detect: Detect, kind: str, phrase: str) -> None:
     # A phrase that a tokenizer change or an earlier kind would shadow shows up here.
-    assert detect(f"help, {phrase} now") == kind
+    found = detect(f"help, {phrase} now")
+    assert found is not None and found.kind == kind
 
 
-def test_every_all_of_combination_matches_and_no_single_group_does(detect) -> None:
+def test_every_together_combination_matches_and_no_single_group_does(detect: Detect) -> None:
     for kind, rules in KINDS.items():
-        groups = rules.get("all_of") or []
+        groups = rules.get("together") or []
         if not groups:
             continue
         for combo in itertools.product(*groups):
-            assert detect(" and my breast is ".join(combo)) == kind, combo
+            assert detect(" and my breast is ".join(combo)) == certain(kind), combo
         for group in groups:
             for phrase in group:
-                assert detect(f"i have {phrase}") != kind, phrase
+                found = detect(f"i have {phrase}")
+                assert found is None or found.kind != kind, phrase
 
 
 # --- the project's own NLU examples -------------------------------------------------------
@@ -157,14 +289,15 @@ def test_nlu_examples_were_read() -> None:
 
 
 @pytest.mark.parametrize("text", EMERGENCY_EXAMPLES)
-def test_every_emergency_example_is_caught_by_the_rules(detect, text: str) -> None:
+def test_every_emergency_example_is_caught_by_the_rules(detect: Detect, text: str) -> None:
     assert detect(text) is not None
 
 
-def test_no_other_example_raises_an_alarm(nlp: Language) -> None:
+def test_no_other_example_raises_a_certain_alarm(nlp: Language) -> None:
     detector = EmergencyDetector(nlp)
     texts = [text.lower() for intent, text in NLU_EXAMPLES if intent != "emergency"]
-    kinds = [detector.detect(doc) for doc in nlp.pipe(texts)]
-    alarms = [(text, kind) for text, kind in zip(texts, kinds, strict=True) if kind is not None]
+    findings = [detector.detect(doc) for doc in nlp.pipe(texts)]
+    alarms = [(text, found) for text, found in zip(texts, findings, strict=True)
+              if found is not None and found.certain]
     assert len(texts) > 500
     assert alarms == []

@@ -16,7 +16,7 @@ def ents(nlp: Language, text: str) -> list[tuple[str, str, str]]:
 
 def test_components(nlp: Language) -> None:
     assert nlp.lang == "en"
-    assert nlp.pipe_names == ["lemmatizer", "entity_ruler"]
+    assert nlp.pipe_names == ["sentencizer", "lemmatizer", "entity_ruler"]
 
 
 def test_lookup_lemmas(nlp: Language) -> None:

@@ -106,7 +106,8 @@ def test_emergencies_are_still_recognised_after_redaction(nlp: spacy.language.La
     detector = EmergencyDetector(nlp)
     redacted = redact("I took all my pills, call me at 555-123-4567")
     assert "555" not in redacted
-    assert detector.detect(nlp(redacted)) == "self_harm"
+    finding = detector.detect(nlp(redacted.lower()))
+    assert finding is not None and finding.certain and finding.kind == "overdose"
 
 
 def test_the_project_pipeline_tokenizes_the_same(nlp: spacy.language.Language) -> None:
