@@ -27,10 +27,10 @@ class ActionAnswer(Action):
         topics = answer_topics(tracker.latest_message, last_topic, related)
         if not topics:
             suggestions = related.get(last_topic) if last_topic else None
-            return Reply().behaviour(
+            return Reply.for_turn(tracker).behaviour(
                 "fallback", "no_context", suggestions=suggestions, extra={"reason": "no_context"}
             ).send(dispatcher)
-        reply = Reply()
+        reply = Reply.for_turn(tracker)
         for topic_id in topics:
             reply.answer(topic_id)
         return [SlotSet(LAST_TOPIC_SLOT, topics[-1]), *reply.send(dispatcher)]

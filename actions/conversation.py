@@ -21,7 +21,8 @@ class ActionSmallTalk(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[Dict[str, Any]]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
-        return Reply().behaviour(intent if intent in SMALL_TALK else "greeting").send(dispatcher)
+        behaviour = intent if intent in SMALL_TALK else "greeting"
+        return Reply.for_turn(tracker).behaviour(behaviour).send(dispatcher)
 
 
 class ActionHandoff(Action):
@@ -37,4 +38,5 @@ class ActionHandoff(Action):
             "hours": SETTINGS.clinic_hours,
             "portal_url": SETTINGS.clinic_portal_url,
         }
-        return Reply().behaviour("handoff", extra={"contact": contact}).send(dispatcher)
+        reply = Reply.for_turn(tracker).behaviour("handoff", extra={"contact": contact})
+        return reply.send(dispatcher)

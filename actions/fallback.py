@@ -1,7 +1,8 @@
-"""What the assistant says when it cannot answer: unclear, unanswerable or off-topic messages."""
+"""What the assistant says when it cannot answer: unclear, off-topic, or beyond its source."""
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from typing import Any, Dict, List
 
 from rasa_sdk import Action, Tracker
@@ -9,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.replies import CONTENT, Reply
+from bot.contract import INPUT_ISSUE_KEY, SAFETY_CONCERN_KEY, SELF_HARM
 from bot.routing import closest_topics
 
 
@@ -21,12 +23,19 @@ class ActionFallback(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[Dict[str, Any]]:
-        issue = tracker.latest_message.get("input_issue")
+        if tracker.latest_message.get(SAFETY_CONCERN_KEY) == SELF_HARM:
+            # Nothing to answer but signs of self-harm: the crisis reply, not "ask another way".
+            return Reply().behaviour(
+                "emergency", SELF_HARM, suggestions=(), extra={"kind": SELF_HARM}
+            ).send(dispatcher)
+        issue = tracker.latest_message.get(INPUT_ISSUE_KEY)
         if issue:
-            return Reply().behaviour("fallback", issue, extra={"reason": issue}).send(dispatcher)
+            return Reply.for_turn(tracker).behaviour(
+                "fallback", issue, extra={"reason": issue}
+            ).send(dispatcher)
         ranking = tracker.latest_message.get("intent_ranking") or ()
         closest = closest_topics(ranking, CONTENT.topics) or None
-        return Reply().behaviour(
+        return Reply.for_turn(tracker).behaviour(
             "fallback", suggestions=closest, extra={"reason": "unclear"}
         ).send(dispatcher)
 
@@ -38,11 +47,30 @@ class ActionDefaultFallback(ActionFallback):
         return "action_default_fallback"
 
 
-class ActionOutOfScope(Action):
+class ActionDecline(Action, ABC):
+    """Replies with the behaviour of the same name: off the subject, or beyond the source."""
+
+    @property
+    @abstractmethod
+    def behaviour(self) -> str:
+        """The behaviour id in answers.yml; the action is named after it."""
+
     def name(self) -> str:
-        return "action_out_of_scope"
+        return f"action_{self.behaviour}"
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[Dict[str, Any]]:
-        return Reply().behaviour("out_of_scope").send(dispatcher)
+        return Reply.for_turn(tracker).behaviour(self.behaviour).send(dispatcher)
+
+
+class ActionOutOfScope(ActionDecline):
+    behaviour = "out_of_scope"
+
+
+class ActionNotCovered(ActionDecline):
+    behaviour = "not_covered"
+
+
+class ActionAftercare(ActionDecline):
+    behaviour = "aftercare"

@@ -15,9 +15,8 @@ from rasa_sdk.types import DomainDict
 
 from actions.answers import LAST_TOPIC_SLOT
 from actions.replies import CONTENT, OFFERED_TOPICS_SLOT, Reply
+from bot.contract import OPTION_KEY
 
-# Set by the NLU rule layer (bot/components/safety_layer.py) for a reply of one digit.
-OPTION_KEY = "option"
 NO_OPTION = "no_option"
 
 
@@ -41,7 +40,8 @@ class ActionChooseOption(Action):
         number = tracker.latest_message.get(OPTION_KEY)
         topic_id = chosen_topic(number, tracker.get_slot(OFFERED_TOPICS_SLOT))
         if topic_id is None:
-            return Reply().behaviour(
+            return Reply.for_turn(tracker).behaviour(
                 "fallback", NO_OPTION, extra={"reason": NO_OPTION, "option": number}
             ).send(dispatcher)
-        return [SlotSet(LAST_TOPIC_SLOT, topic_id), *Reply().answer(topic_id).send(dispatcher)]
+        reply = Reply.for_turn(tracker).answer(topic_id)
+        return [SlotSet(LAST_TOPIC_SLOT, topic_id), *reply.send(dispatcher)]

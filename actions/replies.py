@@ -11,10 +11,12 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any, Dict, Iterable, List
 
+from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.content import Content, content
+from bot.contract import SAFETY_CONCERN_KEY, SELF_HARM
 from bot.settings import ClinicSettings, settings
 
 logger = logging.getLogger(__name__)
@@ -49,16 +51,28 @@ class _Part:
 
 @dataclass
 class Reply:
-    """One turn's reply: one or more messages, each naming its topic in `custom`."""
+    """One turn's reply: one or more messages, each naming its topic in `custom`.
+
+    `concern` is the kind of an emergency the NLU found possible but not certain: the reply
+    still answers, and ends with a safety line (the crisis line for self-harm)."""
 
     parts: List[_Part] = field(default_factory=list)
+    concern: str | None = None
 
-    def answer(self, topic_id: str) -> Reply:
+    @classmethod
+    def for_turn(cls, tracker: Tracker) -> Reply:
+        """An empty reply that knows this turn's possible emergency, if any."""
+        concern = tracker.latest_message.get(SAFETY_CONCERN_KEY)
+        return cls(concern=concern if isinstance(concern, str) else None)
+
+    def answer(self, topic_id: str, framing: str = "{fact}") -> Reply:
+        """The topic's vetted answer and its source; `framing` places it ("In general: {fact}")."""
         topic = CONTENT.topics[topic_id]
+        answer = framing.format(fact=topic.answer)
         self.parts.append(
             _Part(
                 topic=topic_id,
-                text=f"{topic.answer}{PARAGRAPH}{topic.source.citation}",
+                text=f"{answer}{PARAGRAPH}{topic.source.citation}",
                 offered=list(topic.related),
                 custom={
                     "topic": topic_id,
@@ -75,12 +89,9 @@ class Reply:
         variant: str = "text",
         suggestions: Iterable[str] | None = None,
         extra: Dict[str, Any] | None = None,
-        addition: str = "",
     ) -> Reply:
         template = CONTENT.behaviour_text(behaviour, variant)
         text = template.format(**SETTINGS.as_placeholders())
-        if addition:
-            text = f"{text}{PARAGRAPH}{addition}"
         suggested = list(CONTENT.suggestions(behaviour) if suggestions is None else suggestions)
         self.parts.append(
             _Part(
@@ -105,8 +116,13 @@ class Reply:
         """Sends the messages; returns the event that records the offered topics."""
         if not self.parts:
             raise ValueError("a reply needs at least one part")
+        last = self.parts[-1]
+        if self.concern:
+            variant = "crisis_line" if self.concern == SELF_HARM else "safety_line"
+            line = CONTENT.behaviour_text("emergency", variant)
+            last.text = f"{last.text}{PARAGRAPH}{line.format(**SETTINGS.as_placeholders())}"
+            last.custom["safety"] = self.concern
         if any(CONTENT.needs_provider_line(topic) for topic in self.topics):
-            last = self.parts[-1]
             last.text = f"{last.text}{PARAGRAPH}{CONTENT.provider_line}"
         for part in self.parts:
             dispatcher.utter_message(

@@ -9,9 +9,11 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.replies import CONTENT, Reply
+from bot.contract import EMERGENCY_KEY, FACT_TOPIC_KEY, OVERDOSE, SELF_HARM, UNSPECIFIED
 from bot.routing import general_fact_topic
 
-SELF_HARM = "self_harm"
+# Emergency kinds whose reply is a variant of its own in answers.yml.
+OWN_REPLY = (SELF_HARM, OVERDOSE)
 
 
 class ActionEmergency(Action):
@@ -23,8 +25,8 @@ class ActionEmergency(Action):
     ) -> List[Dict[str, Any]]:
         # Set by the NLU rule layer; a classifier-only emergency has no kind and gets the
         # general emergency reply.
-        kind = tracker.latest_message.get("emergency") or "unspecified"
-        variant = SELF_HARM if kind == SELF_HARM else "text"
+        kind = tracker.latest_message.get(EMERGENCY_KEY) or UNSPECIFIED
+        variant = kind if kind in OWN_REPLY else "text"
         return Reply().behaviour(
             "emergency", variant, suggestions=(), extra={"kind": kind}
         ).send(dispatcher)
@@ -37,12 +39,13 @@ class ActionPersonalDiagnosis(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[Dict[str, Any]]:
-        topic_id = general_fact_topic(tracker.latest_message.get("entities") or ())
-        fact = ""
-        if topic_id:
-            template = CONTENT.behaviour_text("personal_diagnosis", "general_fact")
-            fact = template.format(fact=CONTENT.topics[topic_id].answer)
-        reply = Reply().behaviour(
-            "personal_diagnosis", extra={"general_fact": topic_id}, addition=fact
+        topic_id = tracker.latest_message.get(FACT_TOPIC_KEY)
+        if topic_id not in CONTENT.topics:
+            topic_id = general_fact_topic(tracker.latest_message.get("entities") or ())
+        reply = Reply.for_turn(tracker).behaviour(
+            "personal_diagnosis", extra={"general_fact": topic_id}
         )
+        if topic_id:
+            # The general fact as an answer of its own, with its source: declined, not silent.
+            reply.answer(topic_id, CONTENT.behaviour_text("personal_diagnosis", "general_fact"))
         return reply.send(dispatcher)

@@ -1,8 +1,9 @@
 """The rule layer that runs before the classifier and overrides it.
 
-Emergencies and crisis language are caught by spaCy rules in every message, whatever the
-conversation state; a reply of just a number picks one of the topics offered last; input that
-cannot be answered as a question is marked for the fallback.
+Emergencies and crisis language are caught by spaCy rules read in context in every message,
+whatever the conversation state: a certain one decides the turn, an uncertain one is passed on
+so that the answer carries a safety line. A reply of just a number picks one of the topics
+offered last; input that cannot be answered as a question is marked for the fallback.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from rasa.nlu.utils.spacy_utils import SpacyModel, SpacyNLP
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.contract import EMERGENCY_KEY, INPUT_ISSUE_KEY, OPTION_KEY, SAFETY_CONCERN_KEY
 from bot.nlp.emergency import EmergencyDetector
 from bot.nlp.options import option_number
 from bot.nlp.screening import InputScreen
@@ -29,10 +31,6 @@ logger = logging.getLogger(__name__)
 EMERGENCY_INTENT = "emergency"
 FALLBACK_INTENT = "nlu_fallback"
 CHOOSE_OPTION_INTENT = "choose_option"
-# Keys this layer adds to the parse data; actions read them from tracker.latest_message.
-EMERGENCY_KEY = "emergency"
-INPUT_ISSUE_KEY = "input_issue"
-OPTION_KEY = "option"
 
 
 def is_decided(message: Message) -> bool:
@@ -77,12 +75,16 @@ class SafetyRuleLayer(GraphComponent, IntentClassifier):
         for message in messages:
             text = message.get(TEXT) or ""
             doc = message.get(SPACY_DOCS[TEXT])
-            emergency = detector.detect(doc) if doc is not None else None
-            if emergency:
-                logger.info("Emergency rule matched (%s).", emergency)
-                message.set(EMERGENCY_KEY, emergency, add_to_output=True)
+            finding = detector.detect(doc) if doc is not None else None
+            if finding and finding.certain:
+                logger.info("Emergency rule matched (%s).", finding.kind)
+                message.set(EMERGENCY_KEY, finding.kind, add_to_output=True)
                 self._decide(message, EMERGENCY_INTENT)
                 continue
+            if finding:
+                # Uncertain: the question is still answered, with a safety line under it.
+                logger.info("Possible emergency (%s): answer with a safety line.", finding.kind)
+                message.set(SAFETY_CONCERN_KEY, finding.kind, add_to_output=True)
             option = option_number(text)
             if option:
                 message.set(OPTION_KEY, option, add_to_output=True)

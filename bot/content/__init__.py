@@ -25,10 +25,15 @@ BEHAVIOURS = (
     "emergency",
     "out_of_scope",
     "personal_diagnosis",
+    "not_covered",
+    "aftercare",
     "fallback",
 )
-# Behaviours whose replies decline, redirect or handle risk: they carry the provider line.
-PROVIDER_BEHAVIOURS = frozenset({"emergency", "out_of_scope", "personal_diagnosis", "fallback"})
+# Behaviours whose replies decline, redirect or fall back: they carry the provider line. The
+# emergency reply does not: it sends the patient to emergency care, not to a later talk.
+PROVIDER_BEHAVIOURS = frozenset(
+    {"out_of_scope", "personal_diagnosis", "not_covered", "aftercare", "fallback"}
+)
 
 
 class ContentError(ValueError):

@@ -11,7 +11,13 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answers import ActionAnswer
 from actions.conversation import ActionHandoff, ActionSmallTalk
-from actions.fallback import ActionDefaultFallback, ActionFallback, ActionOutOfScope
+from actions.fallback import (
+    ActionAftercare,
+    ActionDefaultFallback,
+    ActionFallback,
+    ActionNotCovered,
+    ActionOutOfScope,
+)
 from actions.replies import Reply
 from actions.safety import ActionEmergency, ActionPersonalDiagnosis
 from bot.content import content
@@ -106,26 +112,92 @@ def test_handoff_fills_in_the_clinic_settings() -> None:
 
 @pytest.mark.parametrize(
     ("kind", "must_say"),
-    [("self_harm", "crisis_line_name"), ("chest_pain", "emergency_number"),
-     (None, "emergency_number")],
+    [("self_harm", ["crisis_line", "crisis_line_name", "emergency_number"]),
+     ("overdose", ["emergency_number", "crisis_line"]),
+     ("chest_pain", ["emergency_number"]),
+     (None, ["emergency_number"])],
 )
-def test_emergency_reply_names_the_right_number(kind: str | None, must_say: str) -> None:
+def test_emergency_reply_names_the_right_numbers(kind: str | None, must_say: list[str]) -> None:
     parse = {"emergency": kind} if kind else {}
     messages, _ = run(ActionEmergency(), tracker("emergency", **parse))
     assert topics(messages) == ["emergency"]
-    assert getattr(settings(), must_say) in messages[0]["text"]
-    assert content().provider_line in messages[0]["text"]
+    for setting in must_say:
+        assert getattr(settings(), setting) in messages[0]["text"]
+    # An emergency sends her to emergency care now, not to a later talk with her provider.
+    assert content().provider_line not in messages[0]["text"]
+
+
+def test_each_emergency_kind_with_a_reply_of_its_own_gets_it() -> None:
+    self_harm, _ = run(ActionEmergency(), tracker("emergency", emergency="self_harm"))
+    overdose, _ = run(ActionEmergency(), tracker("emergency", emergency="overdose"))
+    bleeding, _ = run(ActionEmergency(), tracker("emergency", emergency="bleeding"))
+    assert len({self_harm[0]["text"], overdose[0]["text"], bleeding[0]["text"]}) == 3
+    assert [m["custom"]["kind"] for m in (*self_harm, *overdose, *bleeding)] == [
+        "self_harm", "overdose", "bleeding"]
+
+
+@pytest.mark.parametrize(
+    ("concern", "line"), [("bleeding", "safety_line"), ("unspecified", "safety_line"),
+                          ("self_harm", "crisis_line")],
+)
+def test_a_possible_emergency_keeps_the_answer_and_adds_a_safety_line(
+    concern: str, line: str
+) -> None:
+    messages, _ = run(ActionAnswer(), tracker("biopsy_when", safety_concern=concern))
+    expected = content().behaviour_text("emergency", line).format(**settings().as_placeholders())
+    assert topics(messages) == ["biopsy_when"]
+    assert content().topics["biopsy_when"].answer in messages[0]["text"]
+    assert expected in messages[-1]["text"]
+    assert messages[-1]["custom"]["safety"] == concern
+    # The provider line still closes the reply.
+    assert messages[-1]["text"].endswith(content().provider_line)
+
+
+def test_self_harm_signs_with_nothing_to_answer_get_the_crisis_reply() -> None:
+    messages, _ = run(ActionFallback(), tracker("nlu_fallback", safety_concern="self_harm"))
+    assert topics(messages) == ["emergency"]
+    assert messages[0]["custom"]["kind"] == "self_harm"
+    assert settings().crisis_line in messages[0]["text"]
+
+
+def test_no_safety_line_without_a_concern() -> None:
+    messages, _ = run(ActionAnswer(), tracker("biopsy_when"))
+    line = content().behaviour_text("emergency", "safety_line").format(
+        **settings().as_placeholders())
+    assert line not in full_text(messages)
+    assert "safety" not in messages[-1]["custom"]
 
 
 def test_personal_diagnosis_adds_the_general_fact_when_one_applies() -> None:
     biopsy = {"entity": "procedure", "value": "biopsy", "start": 0, "end": 6}
     with_fact, _ = run(ActionPersonalDiagnosis(), tracker("personal_diagnosis", entities=[biopsy]))
     without, _ = run(ActionPersonalDiagnosis(), tracker("personal_diagnosis"))
-    assert content().topics["biopsy_when"].answer in with_fact[0]["text"]
+    assert topics(with_fact) == ["personal_diagnosis", "biopsy_when"]
+    assert with_fact[1]["text"].startswith("In general: ")
+    assert content().topics["biopsy_when"].answer in with_fact[1]["text"]
     assert with_fact[0]["custom"]["general_fact"] == "biopsy_when"
+    assert topics(without) == ["personal_diagnosis"]
     assert without[0]["custom"]["general_fact"] is None
     for messages in (with_fact, without):
-        assert content().provider_line in messages[0]["text"]
+        assert content().provider_line in full_text(messages)
+
+
+def test_personal_diagnosis_prefers_the_fact_the_classifier_chose() -> None:
+    biopsy = {"entity": "procedure", "value": "biopsy", "start": 0, "end": 6}
+    messages, _ = run(ActionPersonalDiagnosis(), tracker(
+        "personal_diagnosis", entities=[biopsy], fact_topic="suspicious_calcifications"))
+    assert topics(messages) == ["personal_diagnosis", "suspicious_calcifications"]
+
+
+@pytest.mark.parametrize(("action", "behaviour"), [(ActionNotCovered(), "not_covered"),
+                                                   (ActionAftercare(), "aftercare")])
+def test_questions_beyond_the_source_say_so_and_give_the_clinic(
+    action: Action, behaviour: str
+) -> None:
+    messages, _ = run(action, tracker(behaviour))
+    assert topics(messages) == [behaviour]
+    assert settings().clinic_phone in messages[0]["text"]
+    assert content().provider_line in messages[0]["text"]
 
 
 @pytest.mark.parametrize("issue", ["empty", "no_words", "too_long", "non_english"])

@@ -181,8 +181,10 @@ def test_suggestions_name_known_topics(content: Content) -> None:
 def test_provider_line_goes_with_medical_and_risk_replies(content: Content) -> None:
     for topic_id in content.topics:
         assert content.needs_provider_line(topic_id), topic_id
-    for behaviour in ("emergency", "out_of_scope", "personal_diagnosis", "fallback"):
+    for behaviour in ("out_of_scope", "personal_diagnosis", "not_covered", "aftercare",
+                      "fallback"):
         assert content.needs_provider_line(behaviour), behaviour
+    assert not content.needs_provider_line("emergency")
     for behaviour in set(BEHAVIOURS) - PROVIDER_BEHAVIOURS:
         assert not content.needs_provider_line(behaviour), behaviour
     assert not content.needs_provider_line("no_such_topic")

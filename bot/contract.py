@@ -1,0 +1,20 @@
+"""Names both processes share: what the NLU adds to a message and the actions read from it.
+
+Imports nothing from Rasa or spaCy, so the action server can use it without loading either.
+"""
+
+from __future__ import annotations
+
+# Parse-data keys set by the NLU components (bot/components/), read by the actions.
+EMERGENCY_KEY = "emergency"  # kind of a certain emergency: the turn is the emergency reply
+SAFETY_CONCERN_KEY = "safety_concern"  # kind of an uncertain one: answer plus a safety line
+INPUT_ISSUE_KEY = "input_issue"
+OPTION_KEY = "option"
+TOPICS_KEY = "topics"  # the general questions of a message, in order
+FACT_TOPIC_KEY = "fact_topic"  # the general fact that fits a personal question
+
+# Emergency kinds with replies of their own; every other kind gets the general one.
+SELF_HARM = "self_harm"
+OVERDOSE = "overdose"
+# A concern only the classifier raised: no rule named its kind.
+UNSPECIFIED = "unspecified"
