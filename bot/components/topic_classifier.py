@@ -29,15 +29,15 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 from spacy.tokens import Doc, Span
 
 from bot.components.compiled_model import CompiledTextModel
-from bot.components.safety_layer import is_decided
+from bot.components.safety_layer import EMERGENCY_INTENT, is_decided
 from bot.content import content
-from bot.nlp.clauses import question_clauses
+from bot.contract import FACT_TOPIC_KEY, SAFETY_CONCERN_KEY, TOPICS_KEY, UNSPECIFIED
+from bot.nlp.clauses import PersonalReader, question_clauses, question_sentences
 
 logger = logging.getLogger(__name__)
 
 MODEL_FILE = "topic_classifier.joblib"
-# Parse-data key listing the topics of a message that asks several questions.
-TOPICS_KEY = "topics"
+PERSONAL_INTENT = "personal_diagnosis"
 
 
 def normalise(tokens: Doc | Span) -> str:
@@ -86,6 +86,9 @@ class TopicClassifier(GraphComponent, IntentClassifier):
             "ranking_length": 10,
             # A question inside a multi-question message counts from this confidence on.
             "clause_threshold": 0.45,
+            # In a message of several sentences, how much the sentences that ask count against
+            # the whole story when the topic is scored.
+            "question_weight": 0.6,
         }
 
     def __init__(
@@ -99,6 +102,7 @@ class TopicClassifier(GraphComponent, IntentClassifier):
         self._model_storage = model_storage
         self._resource = resource
         self._scorer = CompiledTextModel(model) if model is not None else None
+        self._personal: PersonalReader | None = None
 
     @classmethod
     def create(
@@ -148,10 +152,34 @@ class TopicClassifier(GraphComponent, IntentClassifier):
             if is_decided(message):
                 continue
             doc = message.get(SPACY_DOCS[TEXT])
-            ready = doc is not None and self._scorer is not None
-            ranking = self._rank(normalise(doc)) if ready else []
-            topics = self._clause_topics(doc) if ready else []
-            top = ranking[0] if ranking else {"name": None, "confidence": 0.0}
+            if doc is None or self._scorer is None:
+                top = {"name": None, "confidence": 0.0}
+                message.set(INTENT, top, add_to_output=True)
+                message.set(INTENT_RANKING_KEY, [], add_to_output=True)
+                continue
+            self._read(message, doc)
+        return messages
+
+    def _read(self, message: Message, doc: Doc) -> None:
+        """Ranks the message, then applies what the ranking alone cannot know: a guess of
+        emergency only adds a safety line, a question about her own result is declined with
+        the general fact, and a message that asks several things gets each answer."""
+        questions = question_sentences(doc)
+        ranking = self._rank_message(doc, questions)
+        if ranking[0]["name"] == EMERGENCY_INTENT:
+            if not message.get(SAFETY_CONCERN_KEY):
+                message.set(SAFETY_CONCERN_KEY, UNSPECIFIED, add_to_output=True)
+            ranking = [entry for entry in ranking if entry["name"] != EMERGENCY_INTENT]
+        medical = content().topics
+        top = ranking[0]
+        if top["name"] == PERSONAL_INTENT or self._reader(doc).asks_about_herself(doc, questions):
+            fact = next((entry["name"] for entry in ranking if entry["name"] in medical), None)
+            if fact:
+                message.set(FACT_TOPIC_KEY, fact, add_to_output=True)
+            top = {"name": PERSONAL_INTENT, "confidence": max(top["confidence"], 1.0)}
+            ranking = [top] + [entry for entry in ranking if entry["name"] != PERSONAL_INTENT]
+        else:
+            topics = self._clause_topics(doc, questions)
             if len(topics) >= 2:
                 message.set(TOPICS_KEY, [name for name, _ in topics], add_to_output=True)
                 asked = dict(topics)
@@ -162,9 +190,25 @@ class TopicClassifier(GraphComponent, IntentClassifier):
                     key=lambda entry: entry["confidence"],
                     reverse=True,
                 )
-            message.set(INTENT, top, add_to_output=True)
-            message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
-        return messages
+        message.set(INTENT, top, add_to_output=True)
+        message.set(INTENT_RANKING_KEY, ranking[: self._config["ranking_length"]],
+                    add_to_output=True)
+
+    def _reader(self, doc: Doc) -> PersonalReader:
+        if self._personal is None:
+            self._personal = PersonalReader(doc.vocab)
+        return self._personal
+
+    def _rank_message(self, doc: Doc, questions: List[Span]) -> List[Dict[str, Any]]:
+        """Every intent with its probability; a story is scored mostly by what it asks."""
+        whole = self._scorer.probabilities(normalise(doc))
+        if len(questions) and len(list(doc.sents)) > 1:
+            asked = self._scorer.probabilities(" ".join(normalise(q) for q in questions))
+            weight = self._config["question_weight"]
+            whole = weight * asked + (1 - weight) * whole
+        pairs = sorted(zip(self._scorer.classes, whole, strict=True),
+                       key=lambda pair: pair[1], reverse=True)
+        return [{"name": str(name), "confidence": float(c)} for name, c in pairs]
 
     def _rank(self, text: str) -> List[Dict[str, Any]]:
         probabilities = self._scorer.probabilities(text)
@@ -175,9 +219,9 @@ class TopicClassifier(GraphComponent, IntentClassifier):
             for name, confidence in ranked[: self._config["ranking_length"]]
         ]
 
-    def _clause_topics(self, doc: Doc) -> List[tuple[str, float]]:
+    def _clause_topics(self, doc: Doc, questions: List[Span]) -> List[tuple[str, float]]:
         """Distinct confident topics of the questions in a message, in the order asked."""
-        clauses = question_clauses(doc)
+        clauses = [clause for sentence in questions for clause in question_clauses(sentence)]
         if len(clauses) < 2:
             return []
         medical = content().topics
