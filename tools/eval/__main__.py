@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from tools.eval import data, report
+from tools.eval import data, patient_sets, report
 from tools.eval.assistant import run_assistant
 from tools.eval.cross_validation import FOLDS, CrossValidation, run_cross_validation
 from tools.eval.embedding_runner import EVAL_PYTHON, run_embedding_baseline
@@ -109,13 +109,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         timings["minilm_s"] = time.monotonic() - step
         say(f"MiniLM baseline: {timings['minilm_s']:.1f} s")
 
+    safety_sets = {split: patient_sets.load_safety(split) for split in patient_sets.SPLITS}
+    story_sets = {split: patient_sets.load_narrative(split) for split in patient_sets.SPLITS}
+    safety: dict[str, patient_sets.SafetyScores] = {}
+    narrative: dict[str, patient_sets.NarrativeScores] = {}
     if "assistant" not in skip:
         step = time.monotonic()
         try:
             from bot.content import content
+            from bot.settings import settings
 
             shutil.rmtree(WORK / "stack", ignore_errors=True)
-            replies, served = run_assistant(texts, WORK / "stack")
+            extra_texts = [item.text for split in patient_sets.SPLITS
+                           for item in (*safety_sets[split], *story_sets[split])]
+            replies, served = run_assistant([*texts, *extra_texts], WORK / "stack")
+            seen = iter(patient_sets.Seen.of(reply.messages) for reply in replies[len(texts):])
+            for split in patient_sets.SPLITS:
+                safety[split] = patient_sets.SafetyScores(
+                    safety_sets[split], [next(seen) for _ in safety_sets[split]],
+                    settings().crisis_line, settings().emergency_number)
+                narrative[split] = patient_sets.NarrativeScores(
+                    story_sets[split], [next(seen) for _ in story_sets[split]])
+            replies = replies[: len(texts)]
             failed = [(text, reply.error) for text, reply in zip(texts, replies, strict=True)
                       if reply.error]
             line = content().provider_line
@@ -155,6 +170,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             files.append(name)
         except Exception as error:
             errors[f"plot {key}"] = f"{type(error).__name__}: {error}"
+    for split, scores in safety.items():
+        try:
+            name = f"confusion_safety_{split}.png"
+            confusion_png(scores.matrix(), patient_sets.EXPECTED, args.out / name,
+                          f"Assistant: safety messages, {split} split",
+                          columns=patient_sets.OUTCOMES, xlabel="what the patient got",
+                          ylabel="what the message is")
+            files.append(name)
+        except Exception as error:
+            errors[f"plot safety {split}"] = f"{type(error).__name__}: {error}"
     if cv is not None:
         files.append("cross_validation/ (rasa test nlu output and log)")
 
@@ -164,16 +189,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         "heldout": str(args.heldout.relative_to(ROOT) if args.heldout.is_relative_to(ROOT)
                        else args.heldout),
         "heldout_count": len(heldout),
+        "safety_counts": {split: len(items) for split, items in safety_sets.items()},
+        "narrative_counts": {split: len(items) for split, items in story_sets.items()},
         "training_count": len(training),
         "timings": timings,
         "systems": extra,
         "files": files,
         "wall_s": time.monotonic() - started,
     }
-    (args.out / "summary.md").write_text(report.render_summary(systems, errors, cv, info),
-                                         encoding="utf-8")
-    report.write_json(args.out / "results.json", systems, errors, cv, info)
-    print(report.console_summary(systems, errors, cv))
+    (args.out / "summary.md").write_text(
+        report.render_summary(systems, errors, cv, info, safety, narrative), encoding="utf-8")
+    report.write_json(args.out / "results.json", systems, errors, cv, info, safety, narrative)
+    print(report.console_summary(systems, errors, cv, safety, narrative))
     print(f"\nReport: {args.out / 'summary.md'} (wall time {info['wall_s']:.0f} s)")
     for name, error in errors.items():
         say(f"FAILED {name}: {error.splitlines()[0] if error else ''}")

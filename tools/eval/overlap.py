@@ -1,0 +1,50 @@
+"""Finds evaluation items that are also training examples, word for word or nearly.
+
+A held-out question that the model was trained on measures memory, not understanding. Two
+texts count as the same when their words, lower-cased and without punctuation, are equal, or
+when their word sets overlap by at least NEAR (Jaccard) and both have MIN_WORDS words or more.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+NEAR = 0.8
+MIN_WORDS = 4
+_WORD = re.compile(r"[a-z0-9']+")
+
+
+def words(text: str) -> tuple[str, ...]:
+    return tuple(_WORD.findall(text.lower()))
+
+
+@dataclass(frozen=True)
+class Overlap:
+    evaluation: str
+    training: str
+    similarity: float
+
+
+def overlaps(evaluation: Iterable[str], training: Sequence[str]) -> list[Overlap]:
+    """Each evaluation text paired with the first training text it repeats, if any."""
+    train = [(text, words(text), frozenset(words(text))) for text in training]
+    exact = {tokens: text for text, tokens, _ in train}
+    found: list[Overlap] = []
+    for text in evaluation:
+        tokens = words(text)
+        if tokens in exact:
+            found.append(Overlap(text, exact[tokens], 1.0))
+            continue
+        bag = frozenset(tokens)
+        if len(bag) < MIN_WORDS:
+            continue
+        for other, _, other_bag in train:
+            if len(other_bag) < MIN_WORDS:
+                continue
+            similarity = len(bag & other_bag) / len(bag | other_bag)
+            if similarity >= NEAR:
+                found.append(Overlap(text, other, similarity))
+                break
+    return found
