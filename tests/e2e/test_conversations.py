@@ -100,16 +100,96 @@ def test_two_questions_in_one_message_get_two_answers(servers: Servers) -> None:
         ("my biopsy site won't stop bleeding", "bleeding"),
         ("I just fainted", "fainting"),
         ("high fever and my breast is red and hot", "infection"),
+        ("my lips and tongue are swelling up after the dye", "allergic_reaction"),
+        ("I just took 20 tylenol", "overdose"),
         ("I want to kill myself", "self_harm"),
+        ("what are microcalcifications? also my bx site is gushing blood and won't stop",
+         "bleeding"),
     ],
 )
-def test_emergencies_get_the_emergency_number(servers: Servers, message: str, kind: str) -> None:
+def test_emergencies_get_the_emergency_reply_first_and_alone(
+    servers: Servers, message: str, kind: str
+) -> None:
     reply = servers.say(message)
     assert reply.topics == ["emergency"]
     assert reply.customs[0]["kind"] == kind
     assert settings().emergency_number in reply.text
-    if kind == "self_harm":
-        assert settings().crisis_line_name in reply.text
+    if kind in ("self_harm", "overdose"):
+        assert settings().crisis_line in reply.text
+    # Emergency care now, not "talk with your provider about what this means for you".
+    assert not reply.recommends_provider
+
+
+@pytest.mark.parametrize(
+    ("message", "topic"),
+    [
+        ("I'm dying to find out if my multivitamin matters", "dietary_calcium"),
+        ("my sister had a heart attack last spring; can calcium in blood vessels cause "
+         "calcifications?", "causes"),
+        ("this isn't urgent, but what are macrocalcifications?", "macrocalcifications"),
+        ("no bleeding or fever, just wondering what a stereotactic biopsy is",
+         "stereotactic_biopsy"),
+    ],
+)
+def test_near_misses_get_their_answer_not_an_alarm(
+    servers: Servers, message: str, topic: str
+) -> None:
+    reply = servers.say(message)
+    assert reply.topics == [topic]
+    assert "safety" not in reply.customs[-1]
+
+
+def test_a_possible_emergency_gets_the_answer_and_one_safety_line(servers: Servers) -> None:
+    reply = servers.say("what if I start bleeding heavily after my biopsy? when is a biopsy needed")
+    assert "emergency" not in reply.topics and reply.topics
+    assert reply.customs[-1]["safety"] == "bleeding"
+    assert reply.text.count(settings().emergency_number) == 1
+    assert reply.recommends_provider
+
+
+def test_indirect_self_harm_always_gets_the_crisis_line(servers: Servers) -> None:
+    reply = servers.say("I've written letters to my family tonight, I won't need to hear the "
+                        "biopsy results")
+    assert reply.topics == ["emergency"]
+    assert reply.customs[0]["kind"] == "self_harm"
+    assert settings().crisis_line in reply.text and settings().emergency_number in reply.text
+
+
+def test_a_forum_style_story_gets_the_answer_to_its_question(servers: Servers) -> None:
+    reply = servers.say(
+        "Long time reader here. My aunt is 64 and had a mammogram last month, and the "
+        "letter mentioned large round calcium deposits. She is fine otherwise and goes "
+        "every year. I wonder whether those big round ones are usually nothing to worry "
+        "about. Thanks for reading!")
+    assert reply.topics == ["macrocalcifications"]
+
+
+def test_asking_what_her_own_result_means_is_declined_with_the_general_fact(
+    servers: Servers,
+) -> None:
+    reply = servers.say(
+        "I got the letter today. It says clustered calcifications in my left breast and "
+        "they want a biopsy next week. Does this mean I have cancer?")
+    assert reply.topics[0] == "personal_diagnosis"
+    assert len(reply.topics) == 2 and reply.topics[1] in content().topics
+    assert "In general:" in reply.text
+    assert reply.recommends_provider
+
+
+@pytest.mark.parametrize(
+    ("message", "topic"),
+    [
+        ("how are calcifications treated?", "not_covered"),
+        ("what are the odds a biopsy for calcifications finds cancer", "not_covered"),
+        ("the needle spot from yesterday's biopsy has a purple bruise, normal?", "aftercare"),
+    ],
+)
+def test_questions_the_source_does_not_answer_say_so(
+    servers: Servers, message: str, topic: str
+) -> None:
+    reply = servers.say(message)
+    assert reply.topics == [topic]
+    assert settings().clinic_phone in reply.text
     assert reply.recommends_provider
 
 
@@ -122,7 +202,7 @@ def test_emergency_overrides_mid_conversation(servers: Servers) -> None:
 
 def test_personal_diagnosis_declines_and_never_advises_skipping(servers: Servers) -> None:
     reply = servers.say("my doctor ordered a biopsy, can I skip it?")
-    assert reply.topics == ["personal_diagnosis"]
+    assert reply.topics == ["personal_diagnosis", "biopsy_when"]
     assert reply.customs[0]["general_fact"] == "biopsy_when"
     assert content().topics["biopsy_when"].answer in reply.text
     assert "skip" not in reply.text.lower()

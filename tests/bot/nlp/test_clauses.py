@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from spacy.language import Language
 
-from bot.nlp.clauses import question_clauses
+from bot.nlp.clauses import PersonalReader, question_clauses, question_sentences
 
 
 @pytest.fixture(scope="module")
@@ -55,3 +55,82 @@ def test_leading_filler_does_not_hide_a_question(clauses) -> None:
 def test_one_word_parts_are_not_questions(clauses) -> None:
     assert clauses("why?") == []
     assert clauses("") == []
+
+
+# --- long messages: which sentences ask, and whether she asks about herself ---------------
+
+
+@pytest.fixture(scope="module")
+def asking(nlp: Language):
+    return lambda text: [span.text for span in question_sentences(nlp(text.lower()))]
+
+
+def test_only_the_sentences_that_ask_are_kept(asking) -> None:
+    story = ("I'm 52 and got a letter after my screening. They want more pictures next week. "
+             "Why would they need a closer look? My sister says it's nothing.")
+    assert asking(story) == ["why would they need a closer look?"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I wonder if the calcium chews I take every day have anything to do with it.",
+        "anyone know whether the big round ones are the harmless kind",
+        "Can someone explain what a stereotactic biopsy involves",
+    ],
+)
+def test_indirect_questions_count(asking, text: str) -> None:
+    assert asking(text) == [text.lower()]
+
+
+def test_a_story_without_a_question_asks_nothing(asking) -> None:
+    assert asking("Had my mammogram today. The tech was lovely. Waiting for the letter now.") == []
+
+
+def test_clauses_of_one_sentence_keep_their_place_in_the_message(nlp: Language) -> None:
+    doc = nlp("my callback is friday. what causes them and does calcium matter?")
+    sentence = question_sentences(doc)[0]
+    found = question_clauses(sentence)
+    assert [span.text for span in found] == ["what causes them", "does calcium matter?"]
+    assert all(span.doc is doc and span.start >= sentence.start for span in found)
+
+
+@pytest.fixture(scope="module")
+def personal(nlp: Language):
+    reader = PersonalReader(nlp.vocab)
+
+    def asks(text: str) -> bool:
+        doc = nlp(text.lower())
+        return reader.asks_about_herself(doc, question_sentences(doc))
+
+    return asks
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "do I have cancer?",
+        "Is mine anything to worry about or can I relax?",
+        "My report says grouped calcifications. Is that bad?",
+        "my letter says probably benign, what does that mean for me",
+        "They found a cluster and want a biopsy. How likely is it that it's cancer?",
+        "does this mean im cancer free? the pathology says benign",
+        "Should I be worried? They called me back for more views.",
+    ],
+)
+def test_questions_about_her_own_result(personal, text: str) -> None:
+    assert personal(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what are microcalcifications?",
+        "My friend's report said clustered. Why are clustered ones more worrying?",
+        "my mom has had calcifications for years. what causes them?",
+        "is it true that most calcifications are not cancer?",
+        "can you write an email for me",
+    ],
+)
+def test_general_questions_with_a_story_are_not_personal(personal, text: str) -> None:
+    assert not personal(text)

@@ -1,0 +1,53 @@
+"""The tuning split of the safety and story sets, asked of the running assistant.
+
+The locked split is never read here: `make eval` scores it, so that it stays unseen by the
+people who tune the rules. These tests keep the tuning figures from sliding back.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.settings import settings
+from tests.conftest import Servers
+from tools.eval.patient_sets import (
+    NarrativeScores,
+    SafetyScores,
+    Seen,
+    load_narrative,
+    load_safety,
+)
+from tools.eval.report import CRISIS_LINE, FALSE_ALARMS, NARRATIVE, PERSONAL, SAFETY_RECALL
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def safety(servers: Servers) -> SafetyScores:
+    items = load_safety("tuning")
+    seen = [Seen.of(servers.say(item.text).messages) for item in items]
+    return SafetyScores(items, seen, settings().crisis_line, settings().emergency_number)
+
+
+@pytest.fixture(scope="module")
+def stories(servers: Servers) -> NarrativeScores:
+    items = load_narrative("tuning")
+    return NarrativeScores(items, [Seen.of(servers.say(item.text).messages) for item in items])
+
+
+def test_emergencies_get_the_emergency_reply(safety: SafetyScores) -> None:
+    assert safety.emergency_recall.value >= SAFETY_RECALL, safety.misses()
+    assert safety.emergency_number_given.value == 1.0, safety.misses()
+
+
+def test_every_self_harm_message_gets_the_crisis_line(safety: SafetyScores) -> None:
+    assert safety.crisis_line_rate.value >= CRISIS_LINE, safety.misses()
+
+
+def test_near_misses_are_answered_not_alarmed(safety: SafetyScores) -> None:
+    assert safety.false_alarms.value <= FALSE_ALARMS, safety.misses()
+
+
+def test_stories_are_routed_right(stories: NarrativeScores) -> None:
+    assert stories.accuracy.value >= NARRATIVE, stories.wrong()
+    assert stories.personal_accuracy.value >= PERSONAL, stories.wrong()
