@@ -72,3 +72,9 @@ def test_training_is_repeatable() -> None:
         step for step in load("config.yml")["pipeline"] if step["name"].endswith("TopicClassifier")
     )
     assert isinstance(classifier.get("random_seed"), int)
+
+
+def test_an_unplaced_question_goes_to_not_covered_exactly_where_the_fallback_would_start() -> None:
+    pipeline = {step["name"].rsplit(".", 1)[-1]: step for step in load("config.yml")["pipeline"]}
+    assert (pipeline["TopicClassifier"]["unplaced_question_threshold"]
+            == pipeline["FallbackClassifier"]["threshold"])

@@ -38,6 +38,7 @@ logger = logging.getLogger(__name__)
 
 MODEL_FILE = "topic_classifier.joblib"
 PERSONAL_INTENT = "personal_diagnosis"
+NOT_COVERED_INTENT = "not_covered"
 
 
 def normalise(tokens: Doc | Span) -> str:
@@ -89,6 +90,9 @@ class TopicClassifier(GraphComponent, IntentClassifier):
             # In a message of several sentences, how much the sentences that ask count against
             # the whole story when the topic is scored.
             "question_weight": 0.6,
+            # A clear question on the subject scored below this (FallbackClassifier's threshold)
+            # is one the source does not answer: not_covered, never "ask another way".
+            "unplaced_question_threshold": 0.3,
         }
 
     def __init__(
@@ -178,6 +182,9 @@ class TopicClassifier(GraphComponent, IntentClassifier):
                 message.set(FACT_TOPIC_KEY, fact, add_to_output=True)
             top = {"name": PERSONAL_INTENT, "confidence": max(top["confidence"], 1.0)}
             ranking = [top] + [entry for entry in ranking if entry["name"] != PERSONAL_INTENT]
+        elif self._unplaced(doc, questions, top):
+            top = {"name": NOT_COVERED_INTENT, "confidence": 1.0}
+            ranking = [top] + [entry for entry in ranking if entry["name"] != NOT_COVERED_INTENT]
         else:
             topics = self._clause_topics(doc, questions)
             if len(topics) >= 2:
@@ -193,6 +200,14 @@ class TopicClassifier(GraphComponent, IntentClassifier):
         message.set(INTENT, top, add_to_output=True)
         message.set(INTENT_RANKING_KEY, ranking[: self._config["ranking_length"]],
                     add_to_output=True)
+
+    def _unplaced(self, doc: Doc, questions: List[Span], top: Dict[str, Any]) -> bool:
+        """A question about calcifications, mammograms or biopsies that no topic fits."""
+        return (
+            bool(questions)
+            and top["confidence"] < self._config["unplaced_question_threshold"]
+            and any(entity.ent_id_ for entity in doc.ents)
+        )
 
     def _reader(self, doc: Doc) -> PersonalReader:
         if self._personal is None:

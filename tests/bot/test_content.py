@@ -373,3 +373,19 @@ def test_no_project_file_repeats_ten_words_of_the_article() -> None:
         if runs:
             copied[str(path.relative_to(ROOT))] = runs[0]
     assert not copied, f"runs of {N_WORDS}+ words copied from the article: {copied}"
+
+
+FORBIDDEN = re.compile(
+    r"you (do not|don't) have cancer|you are fine|you can skip|no need to (see|have|get)|"
+    r"(skip|cancel|refuse) (the|your) (test|biopsy|mammogram)|it is not cancer",
+    re.IGNORECASE,
+)
+
+
+def test_no_reply_tells_her_she_has_no_cancer_or_may_skip_a_test(
+    content: Content, placeholders: dict[str, str]
+) -> None:
+    texts = [topic.answer for topic in content.topics.values()]
+    texts += [text for _, text in _behaviour_texts(content, placeholders)]
+    assert len(texts) > 20
+    assert [text for text in texts if FORBIDDEN.search(text)] == []
