@@ -135,7 +135,7 @@ def test_faq_questions_are_not_emergencies(detect: Detect, text: str) -> None:
         "lol i basically overdosed on cheese my whole life, is that why",
         "been bleeding money on supplements, did they cause this",
         # the past, or over
-        "my sister had a heart attack last spring; can calcium in blood vessels show on a mammogram?",
+        "my sister had a heart attack last spring; can calcium in vessels show on a mammogram?",
         "i fainted during my biopsy years ago, is the new one done lying down",
         "I bled a little after my biopsy but I'm totally fine now",
         # denied
