@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Serves the action server, Rasa and the widget's demo page (bot/widget_server.py) together in the
-# foreground; Ctrl-C stops them all.
+# foreground. Ctrl-C or SIGTERM (what make forwards, and what systemd and Docker send) stops them
+# all within STOP_GRACE_S seconds, even with replies hung on a platform: then they are killed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=.venv/bin
+grace=${STOP_GRACE_S:-6}
 
 # Rasa sends this token and the action server requires it; without one from the environment,
 # a fresh one for this run keeps the action server closed to anyone but this Rasa.
@@ -12,21 +14,41 @@ if [[ -z "${ACTION_SERVER_TOKEN:-}" ]]; then
 fi
 export ACTION_SERVER_TOKEN
 
-"$bin/python" -m actions.server --port "${ACTION_PORT:-5055}" &
-actions_pid=$!
-"$bin/python" -m bot.widget_server --port "${WIDGET_PORT:-8080}" \
-  --rasa-url "${RASA_URL:-http://localhost:${RASA_PORT:-5005}}" &
-widget_pid=$!
-trap 'kill "$actions_pid" "$widget_pid" 2>/dev/null || true
-      wait "$actions_pid" "$widget_pid" 2>/dev/null || true' EXIT INT TERM
+# Every server runs in the background, so that bash handles a signal at once instead of after
+# a foreground child exits; each leads its own process group, so that its workers go with it.
+pids=()
+start() { setsid "$@" & pids+=("$!"); }
+
+stop_all() {
+  trap - INT TERM EXIT
+  for pid in "${pids[@]}"; do kill -TERM -- "-$pid" 2>/dev/null || true; done
+  for ((tenth = 0; tenth < grace * 10; tenth++)); do
+    alive=0
+    for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+    ((alive)) || break
+    sleep 0.1
+  done
+  for pid in "${pids[@]}"; do kill -KILL -- "-$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
+trap stop_all EXIT
+trap 'exit 143' TERM
+trap 'exit 130' INT
+
+start "$bin/python" -m actions.server --port "${ACTION_PORT:-5055}"
+start "$bin/python" -m bot.widget_server --port "${WIDGET_PORT:-8080}" \
+  --rasa-url "${RASA_URL:-http://localhost:${RASA_PORT:-5005}}"
 
 # Browsers may call Rasa from the clinic's pages only: by default the origins that the widget's
 # socket.io channel accepts (allowed_origins in bot/clinic.yml, or ALLOWED_ORIGINS).
 read -ra cors <<< "${CORS_ORIGINS:-$("$bin/python" -m bot.settings allowed_origins | tr ',' ' ')}"
 
-"$bin/python" -m bot.serve run \
+start "$bin/python" -m bot.serve run \
   --model models/calcifications.tar.gz \
   --port "${RASA_PORT:-5005}" \
   --credentials credentials.yml \
   --endpoints endpoints.yml \
   --cors "${cors[@]}"
+
+# Serve until a signal arrives or any server exits (then the others are stopped too).
+wait -n "${pids[@]}" || true

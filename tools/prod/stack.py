@@ -156,14 +156,32 @@ def running_prod(logs: Path | None = None, stop_databases: bool = False) -> Iter
             services("stop", env)
 
 
+class Stopped(Exception):
+    """SIGTERM or SIGINT arrived: unwind, stopping every server on the way out."""
+
+
+def _stop_on_signal(signum: int, frame: object) -> None:
+    # A second signal must not interrupt the stopping that the first one starts.
+    for other in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(other, signal.SIG_IGN)
+    raise Stopped(signal.Signals(signum).name)
+
+
 def main() -> None:
+    # A Python handler, not a blocked mask: the servers started below must not inherit
+    # blocked signals, and a signal during start-up must stop what has started so far.
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, _stop_on_signal)
     started = time.monotonic()
-    with running_prod() as stack:
-        print(f"Serving on {stack.url} (Rasa on {', '.join(stack.rasa_ports)}; "
-              f"logs in {stack.logs}) after {time.monotonic() - started:.0f} s. Ctrl-C stops.",
-              flush=True)
-        with suppress(KeyboardInterrupt):
-            signal.sigwait({signal.SIGINT, signal.SIGTERM})
+    try:
+        with running_prod() as stack:
+            print(f"Serving on {stack.url} (Rasa on {', '.join(stack.rasa_ports)}; logs in "
+                  f"{stack.logs}) after {time.monotonic() - started:.0f} s. Ctrl-C or SIGTERM "
+                  "stops it; PostgreSQL and Redis stay up.", flush=True)
+            while True:
+                signal.pause()
+    except Stopped as stopped:
+        print(f"{stopped}: servers stopped.", flush=True)
 
 
 if __name__ == "__main__":

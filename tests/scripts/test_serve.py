@@ -1,0 +1,91 @@
+"""`make run` stops cleanly: SIGTERM to make leaves no server process and no open port."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from tools.stack import ROOT, channel_env_defaults, free_port, wait_until_up
+
+pytestmark = pytest.mark.e2e
+
+STOP_WITHIN_S = 10
+
+
+def descendants(pid: int) -> set[int]:
+    """Every process below `pid`, read from /proc (children that started their own session
+    included)."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+    found, frontier = set(), {pid}
+    while frontier:
+        frontier = {child for child, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return Path(f"/proc/{pid}/stat").exists() and " Z " not in Path(
+        f"/proc/{pid}/stat").read_text()
+
+
+def listening(port: int) -> bool:
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
+def sigterm_to_make(make: subprocess.Popen) -> None:
+    """What systemd (main process) and Docker (PID 1) send."""
+    make.send_signal(signal.SIGTERM)
+
+
+def ctrl_c(make: subprocess.Popen) -> None:
+    """A terminal sends SIGINT to its whole foreground process group."""
+    os.killpg(make.pid, signal.SIGINT)
+
+
+@pytest.mark.parametrize("send", [sigterm_to_make, ctrl_c])
+def test_a_signal_to_make_run_stops_every_server(tmp_path: Path, send) -> None:
+    ports = {"RASA_PORT": free_port(), "ACTION_PORT": free_port(), "WIDGET_PORT": free_port()}
+    env = {**os.environ, **channel_env_defaults(), **{k: str(v) for k, v in ports.items()},
+           "TRACKER_DB": str(tmp_path / "trackers.db"),
+           "ACTION_ENDPOINT_URL": f"http://localhost:{ports['ACTION_PORT']}/webhook"}
+    log = tmp_path / "run.log"
+    with log.open("w") as out:
+        make = subprocess.Popen(["make", "--no-print-directory", "run"], cwd=ROOT, env=env,
+                                stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        wait_until_up(f"http://127.0.0.1:{ports['RASA_PORT']}/", [make], log)
+        wait_until_up(f"http://127.0.0.1:{ports['WIDGET_PORT']}/", [make], log)
+        servers = descendants(make.pid)
+        assert len(servers) >= 3
+        send(make)
+        started = time.monotonic()
+        make.wait(timeout=STOP_WITHIN_S + 5)
+        while any(alive(pid) for pid in servers) and time.monotonic() - started < STOP_WITHIN_S:
+            time.sleep(0.1)
+        assert time.monotonic() - started <= STOP_WITHIN_S
+        assert [pid for pid in servers if alive(pid)] == []
+        assert [name for name, port in ports.items() if listening(port)] == []
+    finally:
+        for pid in descendants(make.pid) | {make.pid}:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
