@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.scripts.test_serve import STOP_WITHIN_S, alive, descendants, listening
+from tests.processes import STOP_WITHIN_S, alive, descendants, kill_tree, listening
 from tools.prod.stack import profile_env, services
 from tools.stack import ROOT, free_port, wait_until_up
 
@@ -48,9 +48,5 @@ def test_sigterm_stops_every_server_of_the_production_profile(tmp_path: Path) ->
         assert open_ports == []
         assert "SIGTERM: servers stopped." in log.read_text()
     finally:
-        for pid in descendants(supervisor.pid) | {supervisor.pid}:
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+        kill_tree(supervisor.pid)
         services("stop", profile_env())

@@ -4,51 +4,16 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import time
 from pathlib import Path
 
 import pytest
 
+from tests.processes import STOP_WITHIN_S, alive, descendants, kill_tree, listening
 from tools.stack import ROOT, channel_env_defaults, free_port, wait_until_up
 
 pytestmark = pytest.mark.e2e
-
-STOP_WITHIN_S = 10
-
-
-def descendants(pid: int) -> set[int]:
-    """Every process below `pid`, read from /proc (children that started their own session
-    included)."""
-    parents: dict[int, int] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
-    found, frontier = set(), {pid}
-    while frontier:
-        frontier = {child for child, parent in parents.items() if parent in frontier} - found
-        found |= frontier
-    return found
-
-
-def alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    return Path(f"/proc/{pid}/stat").exists() and " Z " not in Path(
-        f"/proc/{pid}/stat").read_text()
-
-
-def listening(port: int) -> bool:
-    with socket.socket() as probe:
-        return probe.connect_ex(("127.0.0.1", port)) == 0
-
 
 def sigterm_to_make(make: subprocess.Popen) -> None:
     """What systemd (main process) and Docker (PID 1) send."""
@@ -84,8 +49,4 @@ def test_a_signal_to_make_run_stops_every_server(tmp_path: Path, send) -> None:
         assert [pid for pid in servers if alive(pid)] == []
         assert [name for name, port in ports.items() if listening(port)] == []
     finally:
-        for pid in descendants(make.pid) | {make.pid}:
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+        kill_tree(make.pid)
