@@ -138,12 +138,9 @@ class EmergencyDetector:
         targets = self.targets(doc)
         if not targets:
             return None
-        doc.spans[SPAN_GROUP] = targets
-        self._context(doc)
         acute_sentences = {doc[start].sent.start for _, start, _ in self._acute(doc)}
         verdicts: list[Finding] = []
-        for target in targets:
-            categories = {modifier.category for modifier in target._.modifiers}
+        for target, categories in self._read_context(doc, targets):
             kind, weak = target.label_.removesuffix(WEAK), target.label_.endswith(WEAK)
             certain = judge(kind, categories, target.sent.start in acute_sentences, weak)
             if certain is not None:
@@ -152,6 +149,20 @@ class EmergencyDetector:
         if len({sign.text for sign in signs}) >= 2:
             verdicts.append(Finding(signs[0].label_.removesuffix(WEAK), True))
         return self._most_serious(verdicts)
+
+    def _read_context(self, doc: Doc, targets: list[Span]) -> list[tuple[Span, set[str]]]:
+        """Each target with the ConText categories that modify it. What ConText leaves on the
+        Doc (a span group, spans in user_data) is removed again: Rasa copies and pickles the
+        Doc of a message, and spaCy cannot pickle a Span."""
+        before = set(doc.user_data)
+        doc.spans[SPAN_GROUP] = targets
+        try:
+            self._context(doc)
+            return [(t, {modifier.category for modifier in t._.modifiers}) for t in targets]
+        finally:
+            del doc.spans[SPAN_GROUP]
+            for key in set(doc.user_data) - before:
+                del doc.user_data[key]
 
     def _most_serious(self, verdicts: Iterable[Finding]) -> Finding | None:
         verdicts = list(verdicts)

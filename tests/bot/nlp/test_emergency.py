@@ -301,3 +301,12 @@ def test_no_other_example_raises_a_certain_alarm(nlp: Language) -> None:
               if found is not None and found.certain]
     assert len(texts) > 500
     assert alarms == []
+
+
+def test_detection_leaves_a_doc_that_rasa_can_copy(nlp: Language) -> None:
+    # Rasa deep-copies parse results (FallbackClassifier, rasa test nlu); a Span cannot be pickled.
+    import copy
+
+    doc = nlp("what if i bleed a lot after the biopsy? i can't breathe")
+    assert EmergencyDetector(nlp).detect(doc) is not None
+    assert copy.deepcopy(doc).text == doc.text
