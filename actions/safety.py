@@ -25,7 +25,9 @@ class ActionEmergency(Action):
     ) -> List[Dict[str, Any]]:
         # Set by the NLU rule layer; a classifier-only emergency has no kind and gets the
         # general emergency reply.
-        kind = tracker.latest_message.get(EMERGENCY_KEY) or UNSPECIFIED
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        kind = tracker.latest_message.get(EMERGENCY_KEY) or (
+            SELF_HARM if intent == SELF_HARM else UNSPECIFIED)
         variant = kind if kind in OWN_REPLY else "text"
         return Reply().behaviour(
             "emergency", variant, suggestions=(), extra={"kind": kind}

@@ -31,7 +31,13 @@ from spacy.tokens import Doc, Span
 from bot.components.compiled_model import CompiledTextModel
 from bot.components.safety_layer import EMERGENCY_INTENT, is_decided
 from bot.content import content
-from bot.contract import FACT_TOPIC_KEY, SAFETY_CONCERN_KEY, TOPICS_KEY, UNSPECIFIED
+from bot.contract import (
+    FACT_TOPIC_KEY,
+    SAFETY_CONCERN_KEY,
+    SELF_HARM,
+    TOPICS_KEY,
+    UNSPECIFIED,
+)
 from bot.nlp.clauses import PersonalReader, question_clauses, question_sentences
 
 logger = logging.getLogger(__name__)
@@ -39,6 +45,9 @@ logger = logging.getLogger(__name__)
 MODEL_FILE = "topic_classifier.joblib"
 PERSONAL_INTENT = "personal_diagnosis"
 NOT_COVERED_INTENT = "not_covered"
+# Intents the classifier may suspect but never decides: each only adds a line to the answer.
+# Self-harm first: when both are suspected, the crisis line (which names 911 too) is given.
+RISK_INTENTS = {SELF_HARM: SELF_HARM, EMERGENCY_INTENT: UNSPECIFIED}
 
 
 def normalise(tokens: Doc | Span) -> str:
@@ -93,6 +102,9 @@ class TopicClassifier(GraphComponent, IntentClassifier):
             # A clear question on the subject scored below this (FallbackClassifier's threshold)
             # is one the source does not answer: not_covered, never "ask another way".
             "unplaced_question_threshold": 0.3,
+            # From this probability of `self_harm` or `emergency` on, the answer gets the crisis
+            # or safety line (a guess never replaces the answer with an emergency reply).
+            "risk_threshold": 0.3,
         }
 
     def __init__(
@@ -170,10 +182,11 @@ class TopicClassifier(GraphComponent, IntentClassifier):
         the general fact, and a message that asks several things gets each answer."""
         questions = question_sentences(doc)
         ranking = self._rank_message(doc, questions)
-        if ranking[0]["name"] == EMERGENCY_INTENT:
-            if not message.get(SAFETY_CONCERN_KEY):
-                message.set(SAFETY_CONCERN_KEY, UNSPECIFIED, add_to_output=True)
-            ranking = [entry for entry in ranking if entry["name"] != EMERGENCY_INTENT]
+        concern, found = self._risk(ranking), message.get(SAFETY_CONCERN_KEY)
+        # The rules' kind stays, unless the classifier suspects self-harm: the crisis line wins.
+        if concern and (not found or (concern == SELF_HARM and found != SELF_HARM)):
+            message.set(SAFETY_CONCERN_KEY, concern, add_to_output=True)
+        ranking = [entry for entry in ranking if entry["name"] not in RISK_INTENTS]
         medical = content().topics
         top = ranking[0]
         if top["name"] == PERSONAL_INTENT or self._reader(doc).asks_about_herself(doc, questions):
@@ -200,6 +213,14 @@ class TopicClassifier(GraphComponent, IntentClassifier):
         message.set(INTENT, top, add_to_output=True)
         message.set(INTENT_RANKING_KEY, ranking[: self._config["ranking_length"]],
                     add_to_output=True)
+
+    def _risk(self, ranking: List[Dict[str, Any]]) -> str | None:
+        """The kind of emergency the classifier suspects, if any: only ever a safety line."""
+        scores = {entry["name"]: entry["confidence"] for entry in ranking}
+        for intent, kind in RISK_INTENTS.items():
+            if scores.get(intent, 0.0) >= self._config["risk_threshold"]:
+                return kind
+        return None
 
     def _unplaced(self, doc: Doc, questions: List[Span], top: Dict[str, Any]) -> bool:
         """A question about calcifications, mammograms or biopsies that no topic fits."""
