@@ -24,7 +24,8 @@ class ActionFallback(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[Dict[str, Any]]:
         if tracker.latest_message.get(SAFETY_CONCERN_KEY) == SELF_HARM:
-            # Nothing to answer but signs of self-harm: the crisis reply, not "ask another way".
+            # Nothing to answer but signs of self-harm that the rules found: the crisis reply, not
+            # "ask another way". A classifier's suspicion alone only adds the crisis line.
             return Reply().behaviour(
                 "emergency", SELF_HARM, suggestions=(), extra={"kind": SELF_HARM}
             ).send(dispatcher)

@@ -16,7 +16,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.content import Content, content
-from bot.contract import SAFETY_CONCERN_KEY, SELF_HARM
+from bot.contract import CRISIS_CONCERNS, SAFETY_CONCERN_KEY
 from bot.settings import ClinicSettings, settings
 
 logger = logging.getLogger(__name__)
@@ -118,7 +118,7 @@ class Reply:
             raise ValueError("a reply needs at least one part")
         last = self.parts[-1]
         if self.concern:
-            variant = "crisis_line" if self.concern == SELF_HARM else "safety_line"
+            variant = "crisis_line" if self.concern in CRISIS_CONCERNS else "safety_line"
             line = CONTENT.behaviour_text("emergency", variant)
             last.text = f"{last.text}{PARAGRAPH}{line.format(**SETTINGS.as_placeholders())}"
             last.custom["safety"] = self.concern

@@ -16,5 +16,8 @@ FACT_TOPIC_KEY = "fact_topic"  # the general fact that fits a personal question
 # Emergency kinds with replies of their own; every other kind gets the general one.
 SELF_HARM = "self_harm"
 OVERDOSE = "overdose"
-# A concern only the classifier raised: no rule named its kind.
+# Concerns only the classifier raised: they add a line under the answer, and never replace it.
 UNSPECIFIED = "unspecified"
+SUSPECTED_SELF_HARM = "suspected_self_harm"
+# The concerns that get the crisis line rather than the emergency number alone.
+CRISIS_CONCERNS = frozenset({SELF_HARM, SUSPECTED_SELF_HARM})

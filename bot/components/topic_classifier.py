@@ -32,9 +32,11 @@ from bot.components.compiled_model import CompiledTextModel
 from bot.components.safety_layer import EMERGENCY_INTENT, is_decided
 from bot.content import content
 from bot.contract import (
+    CRISIS_CONCERNS,
     FACT_TOPIC_KEY,
     SAFETY_CONCERN_KEY,
     SELF_HARM,
+    SUSPECTED_SELF_HARM,
     TOPICS_KEY,
     UNSPECIFIED,
 )
@@ -47,7 +49,7 @@ PERSONAL_INTENT = "personal_diagnosis"
 NOT_COVERED_INTENT = "not_covered"
 # Intents the classifier may suspect but never decides: each only adds a line to the answer.
 # Self-harm first: when both are suspected, the crisis line (which names 911 too) is given.
-RISK_INTENTS = {SELF_HARM: SELF_HARM, EMERGENCY_INTENT: UNSPECIFIED}
+RISK_INTENTS = {SELF_HARM: SUSPECTED_SELF_HARM, EMERGENCY_INTENT: UNSPECIFIED}
 
 
 def normalise(tokens: Doc | Span) -> str:
@@ -184,7 +186,7 @@ class TopicClassifier(GraphComponent, IntentClassifier):
         ranking = self._rank_message(doc, questions)
         concern, found = self._risk(ranking), message.get(SAFETY_CONCERN_KEY)
         # The rules' kind stays, unless the classifier suspects self-harm: the crisis line wins.
-        if concern and (not found or (concern == SELF_HARM and found != SELF_HARM)):
+        if concern and (not found or (concern in CRISIS_CONCERNS and found not in CRISIS_CONCERNS)):
             message.set(SAFETY_CONCERN_KEY, concern, add_to_output=True)
         ranking = [entry for entry in ranking if entry["name"] not in RISK_INTENTS]
         medical = content().topics

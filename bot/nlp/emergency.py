@@ -30,6 +30,8 @@ OVERDOSE = "overdose"
 SPAN_GROUP = "emergency_targets"
 # Label suffix of a target that is a sign rather than a statement.
 WEAK = "~weak"
+# Label infix of a target that counts only with the kind's other groups ("infection#0").
+GROUP = "#"
 
 NEGATED = "NEGATED_EXISTENCE"
 HISTORICAL = "HISTORICAL"
@@ -100,7 +102,7 @@ class EmergencyDetector:
             if weak.get("patterns"):
                 self._patterns.add(kind + WEAK, weak["patterns"])
             for index, group in enumerate(rules.get("together", [])):
-                key = f"{kind}#{index}"
+                key = f"{kind}{GROUP}{index}"
                 self._phrases.add(key, list(nlp.tokenizer.pipe(group)))
                 self._together.setdefault(kind, []).append(key)
         self._context = ConText(
@@ -112,24 +114,31 @@ class EmergencyDetector:
             prune_on_target_overlap=True,
         )
         self._context.add(load_context_rules(context_path))
+        context = yaml.safe_load(context_path.read_text(encoding="utf-8"))
         self._acute = Matcher(nlp.vocab)
-        for rule in yaml.safe_load(context_path.read_text(encoding="utf-8"))["acute"]:
-            self._acute.add(ACUTE, [rule["pattern"]])
+        self._acute.add(ACUTE, [rule["pattern"] for rule in context["acute"]])
+        self._idioms = Matcher(nlp.vocab)
+        self._idioms.add("IDIOM", [rule["pattern"] for rule in context["idioms"]])
 
     def targets(self, doc: Doc) -> list[Span]:
-        """Every emergency phrase of the text, labelled with its kind, longest first on overlap."""
+        """Every emergency phrase of the text, labelled with its kind, longest first on overlap,
+        except those inside a figure of speech of context.yml's `idioms`."""
         found: list[Span] = []
         parts: dict[str, list[Span]] = {}
         for matcher in (self._phrases, self._patterns):
             for match_id, start, end in matcher(doc):
                 key = doc.vocab.strings[match_id]
-                if "#" in key:
-                    parts.setdefault(key, []).append(doc[start:end])
+                span = Span(doc, start, end, label=key)
+                if GROUP in key:
+                    parts.setdefault(key, []).append(span)
                 else:
-                    found.append(Span(doc, start, end, label=key))
-        for kind, keys in self._together.items():
-            found.extend(_together(doc, kind, [parts.get(key, []) for key in keys]))
-        return filter_spans(found)
+                    found.append(span)
+        for keys in self._together.values():
+            if all(key in parts for key in keys):
+                found.extend(span for key in keys for span in parts[key])
+        idioms = [(start, end) for _, start, end in self._idioms(doc)]
+        return [span for span in filter_spans(found)
+                if not any(start < span.end and span.start < end for start, end in idioms)]
 
     def detect(self, doc: Doc) -> Finding | None:
         """The most serious emergency the text describes, or None."""
@@ -140,11 +149,22 @@ class EmergencyDetector:
             return None
         acute_sentences = {doc[start].sent.start for _, start, _ in self._acute(doc)}
         verdicts: list[Finding] = []
+        # Kinds that need several groups together: each group's verdicts (fever and a red breast
+        # are an emergency only while neither is denied).
+        groups: dict[str, dict[str, list[bool]]] = {}
         for target, categories in self._read_context(doc, targets):
-            kind, weak = target.label_.removesuffix(WEAK), target.label_.endswith(WEAK)
+            label = target.label_
+            kind, weak = label.split(GROUP)[0].removesuffix(WEAK), label.endswith(WEAK)
             certain = judge(kind, categories, target.sent.start in acute_sentences, weak)
-            if certain is not None:
+            if certain is None:
+                continue
+            if GROUP in label:
+                groups.setdefault(kind, {}).setdefault(label, []).append(certain)
+            else:
                 verdicts.append(Finding(kind, certain))
+        for kind, judged in groups.items():
+            if len(judged) == len(self._together[kind]):
+                verdicts.append(Finding(kind, all(any(found) for found in judged.values())))
         signs = [t for t in targets if t.label_.endswith(WEAK)]
         if len({sign.text for sign in signs}) >= 2:
             verdicts.append(Finding(signs[0].label_.removesuffix(WEAK), True))
@@ -176,9 +196,3 @@ class EmergencyDetector:
             return Finding(SELF_HARM, self_harm_certain or certain)
         return Finding(next(kind for kind in self._kinds if kind in kinds), certain)
 
-
-def _together(doc: Doc, kind: str, groups: list[list[Span]]) -> list[Span]:
-    """The last group's spans, when every group of the kind occurs in the message."""
-    if not groups or not all(groups):
-        return []
-    return [Span(doc, span.start, span.end, label=kind) for span in groups[-1]]

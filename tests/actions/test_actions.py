@@ -138,7 +138,7 @@ def test_each_emergency_kind_with_a_reply_of_its_own_gets_it() -> None:
 
 @pytest.mark.parametrize(
     ("concern", "line"), [("bleeding", "safety_line"), ("unspecified", "safety_line"),
-                          ("self_harm", "crisis_line")],
+                          ("self_harm", "crisis_line"), ("suspected_self_harm", "crisis_line")],
 )
 def test_a_possible_emergency_keeps_the_answer_and_adds_a_safety_line(
     concern: str, line: str
@@ -158,6 +158,13 @@ def test_self_harm_signs_with_nothing_to_answer_get_the_crisis_reply() -> None:
     assert topics(messages) == ["emergency"]
     assert messages[0]["custom"]["kind"] == "self_harm"
     assert settings().crisis_line in messages[0]["text"]
+
+
+def test_a_suspicion_of_self_harm_alone_never_replaces_the_reply() -> None:
+    messages, _ = run(ActionFallback(),
+                      tracker("nlu_fallback", safety_concern="suspected_self_harm"))
+    assert topics(messages) == ["fallback"]
+    assert settings().crisis_line in messages[-1]["text"]
 
 
 def test_no_safety_line_without_a_concern() -> None:

@@ -279,23 +279,30 @@ def _examples(path: Path) -> list[tuple[str, str]]:
 
 NLU_FILES = sorted((ROOT / "data" / "nlu").glob("*.yml")) + [ROOT / "tests/eval/heldout.yml"]
 NLU_EXAMPLES = [example for path in NLU_FILES for example in _examples(path)]
-EMERGENCY_EXAMPLES = [text for intent, text in NLU_EXAMPLES if intent == "emergency"]
+RISK_INTENTS = ("emergency", "self_harm")
+# The rules must find nearly every emergency and self-harm example of the training data (the
+# rest are left to the classifier, which can only add a safety line).
+MIN_RULE_RECALL = 0.97
 
 
 def test_nlu_examples_were_read() -> None:
     intents = {intent for intent, _ in NLU_EXAMPLES}
-    assert {"emergency", "causes", "follow_up", "greeting"} <= intents
-    assert len(EMERGENCY_EXAMPLES) >= 20
+    assert {"emergency", "self_harm", "causes", "follow_up", "greeting"} <= intents
+    assert sum(intent in RISK_INTENTS for intent, _ in NLU_EXAMPLES) >= 200
 
 
-@pytest.mark.parametrize("text", EMERGENCY_EXAMPLES)
-def test_every_emergency_example_is_caught_by_the_rules(detect: Detect, text: str) -> None:
-    assert detect(text) is not None
+def test_the_rules_find_nearly_every_emergency_and_self_harm_example(nlp: Language) -> None:
+    detector = EmergencyDetector(nlp)
+    examples = [(intent, text) for intent, text in NLU_EXAMPLES if intent in RISK_INTENTS]
+    findings = [detector.detect(doc) for doc in nlp.pipe(text.lower() for _, text in examples)]
+    missed = [text for (intent, text), found in zip(examples, findings, strict=True)
+              if found is None or (intent == "self_harm" and found.kind != SELF_HARM)]
+    assert 1 - len(missed) / len(examples) >= MIN_RULE_RECALL, missed
 
 
 def test_no_other_example_raises_a_certain_alarm(nlp: Language) -> None:
     detector = EmergencyDetector(nlp)
-    texts = [text.lower() for intent, text in NLU_EXAMPLES if intent != "emergency"]
+    texts = [text.lower() for intent, text in NLU_EXAMPLES if intent not in RISK_INTENTS]
     findings = [detector.detect(doc) for doc in nlp.pipe(texts)]
     alarms = [(text, found) for text, found in zip(texts, findings, strict=True)
               if found is not None and found.certain]
