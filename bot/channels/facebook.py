@@ -75,7 +75,9 @@ def signature_valid(app_secret: str, body: bytes, headers: Any) -> bool:
 
 def read_messages(payload: Dict[str, Any]) -> list[MessengerMessage]:
     """The patients' texts in a webhook batch: typed text, quick replies and postbacks.
-    Echoes of the page's own messages, delivery and read receipts and attachments are skipped."""
+    Echoes of the page's own messages, delivery and read receipts and attachments are skipped,
+    and so are entries of other kinds (`standby` deliveries of the handover protocol, `changes`):
+    the platform expects them acknowledged, not refused."""
     if payload.get("object") != "page":
         raise PayloadError('object must be "page".')
     entries = payload.get("entry")
@@ -83,7 +85,11 @@ def read_messages(payload: Dict[str, Any]) -> list[MessengerMessage]:
         raise PayloadError("entry must be a list.")
     messages = []
     for entry in entries:
-        events = entry.get("messaging") if isinstance(entry, dict) else None
+        if not isinstance(entry, dict):
+            raise PayloadError("entry[] must be an object.")
+        if "messaging" not in entry:
+            continue
+        events = entry["messaging"]
         if not isinstance(events, list):
             raise PayloadError("entry[].messaging must be a list.")
         for event in events:

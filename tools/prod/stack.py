@@ -156,15 +156,12 @@ def running_prod(logs: Path | None = None, stop_databases: bool = False) -> Iter
             services("stop", env)
 
 
-class Stopped(Exception):
-    """SIGTERM or SIGINT arrived: unwind, stopping every server on the way out."""
-
-
 def _stop_on_signal(signum: int, frame: object) -> None:
+    """SIGTERM is handled as Ctrl-C is: unwind, stopping every server on the way out."""
     # A second signal must not interrupt the stopping that the first one starts.
     for other in (signal.SIGTERM, signal.SIGINT):
         signal.signal(other, signal.SIG_IGN)
-    raise Stopped(signal.Signals(signum).name)
+    raise KeyboardInterrupt(signal.Signals(signum).name)
 
 
 def main() -> None:
@@ -180,7 +177,7 @@ def main() -> None:
                   "stops it; PostgreSQL and Redis stay up.", flush=True)
             while True:
                 signal.pause()
-    except Stopped as stopped:
+    except KeyboardInterrupt as stopped:
         print(f"{stopped}: servers stopped.", flush=True)
 
 

@@ -111,6 +111,21 @@ def test_every_message_of_a_batch_is_answered_and_echoes_are_not(
     assert thanks.data["message"]["text"].startswith(content().behaviour_text("thanks"))
 
 
+def test_standby_and_other_entry_kinds_are_acknowledged_and_ignored(
+    channels: ChannelServers,
+) -> None:
+    # Handover protocol: while another app owns the thread, its messages arrive as `standby`.
+    psid, other = new_id(), new_id()
+    standby = {"id": PAGE_ID, "time": int(time.time() * 1000),
+               "standby": [text_event(other, "are these white spots cancer?")]}
+    changes = {"id": PAGE_ID, "time": int(time.time() * 1000), "changes": [{"field": "feed"}]}
+    payload = {"object": "page", "entry": [standby, changes, *webhook(
+        text_event(psid, "hello"))["entry"]]}
+    assert post(channels, payload).status_code == 200
+    assert len(channels.platforms.matching(messages_to(psid))) == 1
+    assert channels.platforms.matching(messages_to(other)) == []
+
+
 def test_a_postback_is_answered(channels: ChannelServers) -> None:
     psid = new_id()
     post(channels, webhook(messaging(psid, postback={"title": "Get Started",
@@ -170,7 +185,8 @@ def test_the_webhook_check_echoes_the_challenge_only_to_the_right_token(
         [1],
         {"object": "instagram", "entry": []},
         {"object": "page"},
-        {"object": "page", "entry": [{"id": PAGE_ID}]},
+        {"object": "page", "entry": ["x"]},
+        {"object": "page", "entry": [{"id": PAGE_ID, "messaging": "x"}]},
         {"object": "page", "entry": [{"messaging": ["x"]}]},
         {"object": "page", "entry": [{"messaging": [{"message": {"text": "hi"}}]}]},
         {"object": "page", "entry": [{"messaging": [{"sender": {"id": "1"},
