@@ -45,9 +45,6 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 REQUIRED = ("access_token",)
 # Updates the assistant reads; Telegram does not send the others.
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
-# Telegram sends "/start" when a patient opens the bot: answered as a greeting.
-START_COMMAND = "/start"
-GREETING_PAYLOAD = "/greeting"
 # Telegram refuses inline buttons whose callback data is longer than this.
 MAX_CALLBACK_BYTES = 64
 
@@ -80,10 +77,8 @@ def read_update(update: Dict[str, Any]) -> TelegramMessage | None:
     chat_id = sender_id(message["chat"].get("id"), "message.chat.id")
     if message.get("text") is None:
         return None
-    text = message_text(message["text"], "message.text")
-    if text.split("@")[0].split(" ")[0] == START_COMMAND:
-        text = GREETING_PAYLOAD
-    return TelegramMessage(chat_id=chat_id, text=text)
+    # "/start", sent when a patient opens the bot, is read as a greeting by every channel's turn.
+    return TelegramMessage(chat_id=chat_id, text=message_text(message["text"], "message.text"))
 
 
 def api_server(api_url: str) -> TelegramAPIServer:

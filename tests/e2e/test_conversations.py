@@ -15,6 +15,11 @@ pytestmark = pytest.mark.e2e
 MEDICAL_TOPICS = sorted(content().topics)
 
 
+@pytest.mark.parametrize("payload", ["/get_started", "GET_STARTED"])
+def test_a_widgets_opening_payload_gets_the_greeting(servers: Servers, payload: str) -> None:
+    assert servers.say(payload).topics == ["greeting"]
+
+
 def test_greeting_gives_disclaimer_and_suggested_questions(servers: Servers) -> None:
     reply = servers.say("hello there")
     assert reply.topics == ["greeting"]

@@ -7,7 +7,7 @@ import asyncio
 import pytest
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 
-from bot.channels.turn import run_turn
+from bot.channels.turn import GREETING_PAYLOAD, opening, run_turn
 
 
 def message() -> UserMessage:
@@ -32,3 +32,28 @@ def test_run_turn_reports_how_the_turn_ended(handler, completed: bool,
                                              caplog: pytest.LogCaptureFixture) -> None:
     assert asyncio.run(run_turn(handler, message())) is completed
     assert "my secret question" not in caplog.text
+
+
+@pytest.mark.parametrize(
+    "text", ["/get_started", "GET_STARTED", "/start", "/start@clinic_bot", "/start campaign-7",
+             "  /Get_Started  "],
+)
+def test_a_clients_opening_payload_is_a_greeting(text: str) -> None:
+    assert opening(text) == GREETING_PAYLOAD
+
+
+@pytest.mark.parametrize("text", ["/startle", "get started with what?", "", "/greeting",
+                                  "where do I start"])
+def test_other_text_is_left_as_it_is(text: str) -> None:
+    assert opening(text) == text
+
+
+def test_the_turn_sees_the_greeting_for_an_opening_payload() -> None:
+    seen: list[str] = []
+
+    async def record(message: UserMessage) -> None:
+        seen.append(message.text)
+
+    opened = UserMessage("GET_STARTED", CollectingOutputChannel(), "p", input_channel="facebook")
+    assert asyncio.run(run_turn(record, opened))
+    assert seen == [GREETING_PAYLOAD]
