@@ -24,6 +24,8 @@ from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot import log_secrets
+
 logger = logging.getLogger(__name__)
 
 TOKEN_ENV = "ACTION_SERVER_TOKEN"
@@ -82,6 +84,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
+    log_secrets.install()
     args = parse_args(argv)
     utils.configure_colored_logging(args.loglevel)
     utils.configure_file_logging(

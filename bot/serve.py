@@ -23,6 +23,8 @@ from functools import wraps
 from pathlib import Path
 from typing import Any, Callable, Sequence, Tuple
 
+from bot import log_secrets
+
 Loaded = Tuple[Any, ...]
 ModelKey = Tuple[str, int, int]
 _preloaded: dict[ModelKey, Loaded] = {}
@@ -98,6 +100,7 @@ def install() -> None:
 
 
 def main() -> None:
+    log_secrets.install()
     install()
     from rasa.__main__ import main as rasa_main
 

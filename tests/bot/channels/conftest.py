@@ -30,6 +30,8 @@ TWILIO_WHATSAPP_NUMBER = "+14155238886"
 TWILIO_SMS_PUBLIC_URL = "https://clinic.example.org/webhooks/twilio/webhook"
 TELEGRAM_PUBLIC_URL = "https://clinic.example.org/webhooks/telegram/webhook"
 CALLBACK_TOKEN = "callback-shared-token"
+SLACK_TOKEN = "xoxb-test-token"
+FACEBOOK_PAGE_TOKEN = "facebook-page-token"
 
 
 @dataclass
@@ -51,32 +53,37 @@ def platforms() -> Iterator[FakePlatforms]:
         yield fake
 
 
-@pytest.fixture(scope="session")
-def channels(
-    tmp_path_factory: pytest.TempPathFactory, platforms: FakePlatforms
-) -> Iterator[ChannelServers]:
-    env = {
+def channel_env(api: str) -> dict[str, str]:
+    """Every channel configured, its platform API at `api` (a fake, or a broken address)."""
+    return {
         "TELEGRAM_TOKEN": TELEGRAM_TOKEN,
         "TELEGRAM_SECRET_TOKEN": TELEGRAM_SECRET,
         "TELEGRAM_WEBHOOK_URL": TELEGRAM_PUBLIC_URL,
-        "TELEGRAM_API_URL": f"{platforms.url}/telegram",
-        "SLACK_TOKEN": "xoxb-test-token",
+        "TELEGRAM_API_URL": f"{api}/telegram",
+        "SLACK_TOKEN": SLACK_TOKEN,
         "SLACK_SIGNING_SECRET": SLACK_SIGNING_SECRET,
-        "SLACK_API_URL": f"{platforms.url}/slack/",
+        "SLACK_API_URL": f"{api}/slack/",
         "FACEBOOK_VERIFY_TOKEN": FACEBOOK_VERIFY_TOKEN,
         "FACEBOOK_APP_SECRET": FACEBOOK_APP_SECRET,
-        "FACEBOOK_PAGE_ACCESS_TOKEN": "facebook-page-token",
-        "FACEBOOK_API_URL": f"{platforms.url}/facebook",
+        "FACEBOOK_PAGE_ACCESS_TOKEN": FACEBOOK_PAGE_TOKEN,
+        "FACEBOOK_API_URL": f"{api}/facebook",
         "TWILIO_ACCOUNT_SID": TWILIO_ACCOUNT_SID,
         "TWILIO_AUTH_TOKEN": TWILIO_AUTH_TOKEN,
         "TWILIO_SMS_NUMBER": TWILIO_SMS_NUMBER,
         "TWILIO_SMS_WEBHOOK_URL": TWILIO_SMS_PUBLIC_URL,
         "TWILIO_WHATSAPP_NUMBER": TWILIO_WHATSAPP_NUMBER,
         "TWILIO_WHATSAPP_WEBHOOK_URL": "",
-        "TWILIO_API_URL": f"{platforms.url}/twilio",
-        "CALLBACK_URL": f"{platforms.url}/callback",
+        "TWILIO_API_URL": f"{api}/twilio",
+        "CALLBACK_URL": f"{api}/callback",
         "CALLBACK_TOKEN": CALLBACK_TOKEN,
     }
+
+
+@pytest.fixture(scope="session")
+def channels(
+    tmp_path_factory: pytest.TempPathFactory, platforms: FakePlatforms
+) -> Iterator[ChannelServers]:
+    env = channel_env(platforms.url)
     try:
         with running_stack(tmp_path_factory.mktemp("channels"), extra_env=env) as stack:
             yield ChannelServers(url=stack.url, platforms=platforms, log=stack.log)
