@@ -40,7 +40,7 @@ HYPOTHETICAL = "HYPOTHETICAL"
 # Not a ConText category: a sign in the target's sentence that it is happening now.
 ACUTE = "ACUTE"
 HABITUAL = "HABITUAL"
-OTHER_PERSON = "OTHER_PERSON"
+EARLIER = "EARLIER"
 
 
 @dataclass(frozen=True)
@@ -78,7 +78,7 @@ def judge(kind: str, categories: set[str], acute: bool, weak: bool = False) -> b
         return None
     if HYPOTHETICAL in categories:
         return False
-    return acute or not categories & {HABITUAL, OTHER_PERSON}
+    return acute or not categories & {HABITUAL, EARLIER}
 
 
 class EmergencyDetector:
@@ -103,7 +103,13 @@ class EmergencyDetector:
                 self._patterns.add(kind + WEAK, weak["patterns"])
             for index, group in enumerate(rules.get("together", [])):
                 key = f"{kind}{GROUP}{index}"
-                self._phrases.add(key, list(nlp.tokenizer.pipe(group)))
+                # A group lists phrases, and token patterns where a phrase is not enough.
+                phrases = [entry for entry in group if isinstance(entry, str)]
+                patterns = [entry for entry in group if isinstance(entry, list)]
+                if phrases:
+                    self._phrases.add(key, list(nlp.tokenizer.pipe(phrases)))
+                if patterns:
+                    self._patterns.add(key, patterns)
                 self._together.setdefault(kind, []).append(key)
         self._context = ConText(
             nlp,
@@ -142,11 +148,15 @@ class EmergencyDetector:
 
     def detect(self, doc: Doc) -> Finding | None:
         """The most serious emergency the text describes, or None."""
+        return self._most_serious(self.findings(doc))
+
+    def findings(self, doc: Doc) -> list[Finding]:
+        """Every emergency the text describes, each with its certainty."""
         if not doc.has_annotation("SENT_START"):
             raise ValueError("the spaCy pipeline needs a sentence splitter (sentencizer)")
         targets = self.targets(doc)
         if not targets:
-            return None
+            return []
         acute_sentences = {doc[start].sent.start for _, start, _ in self._acute(doc)}
         verdicts: list[Finding] = []
         # Kinds that need several groups together: each group's verdicts (fever and a red breast
@@ -168,7 +178,7 @@ class EmergencyDetector:
         signs = [t for t in targets if t.label_.endswith(WEAK)]
         if len({sign.text for sign in signs}) >= 2:
             verdicts.append(Finding(signs[0].label_.removesuffix(WEAK), True))
-        return self._most_serious(verdicts)
+        return verdicts
 
     def _read_context(self, doc: Doc, targets: list[Span]) -> list[tuple[Span, set[str]]]:
         """Each target with the ConText categories that modify it. What ConText leaves on the
