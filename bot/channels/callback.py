@@ -12,16 +12,17 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Any, Dict
 
-from aiohttp import ClientError
 from rasa.core.channels.callback import CallbackInput, CallbackOutput
 from rasa.core.channels.channel import UserMessage
-from rasa.utils.endpoints import ClientResponseError, EndpointConfig
+from rasa.utils.endpoints import EndpointConfig
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels.delivery import Delivering
 from bot.channels.messaging import (
     bad_request,
     handle_turn,
@@ -41,8 +42,9 @@ REQUIRED = ("url",)
 BEARER = "Bearer "
 
 
-class CallbackReplies(CallbackOutput):
-    """Posts each message to the callback URL as it is produced."""
+class CallbackReplies(Delivering, CallbackOutput):
+    """Posts each message to the callback URL as it is produced, bounded like every platform
+    call (bot/channels/delivery.py)."""
 
     @property
     def sent(self) -> int:
@@ -50,12 +52,8 @@ class CallbackReplies(CallbackOutput):
 
     async def _persist_message(self, message: Dict[str, Any]) -> None:
         self.messages.append(message)
-        try:
-            await self.callback_endpoint.request(
-                "post", content_type="application/json", json=message
-            )
-        except (ClientResponseError, ClientError, TimeoutError) as error:
-            logger.error("Posting a reply to the callback URL failed: %s", error)
+        self.delivery.send(partial(self.callback_endpoint.request, "post",
+                                   content_type="application/json", json=message))
 
     async def send_apology(self, recipient_id: str) -> None:
         for message in unavailable_reply(recipient_id):

@@ -11,12 +11,12 @@ the topics are listed with numbers and the quick replies carry the numbers.
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import hmac
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, Dict
 
 from fbmessenger import MessengerClient
@@ -26,6 +26,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels.delivery import SEND_TIMEOUT_S, blocking
 from bot.channels.formatting import FACEBOOK, Outgoing
 from bot.channels.messaging import (
     ChannelSendError,
@@ -50,7 +51,6 @@ REQUIRED = ("verify", "secret", "page-access-token")
 GRAPH_API_URL = "https://graph.facebook.com"
 # Meta moves calls to a retired version to the oldest one it still serves.
 GRAPH_API_VERSION = "21.0"
-SEND_TIMEOUT_S = 10
 # Messenger shows at most 13 quick replies.
 MAX_QUICK_REPLIES = 13
 
@@ -148,8 +148,8 @@ class FacebookReplies(FormattedOutput, MessengerBot):
 
     @staticmethod
     async def _call(method: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
-        """The client is synchronous: it runs in a thread so the server keeps serving."""
-        answer = await asyncio.to_thread(method, *args, **kwargs)
+        """The client is synchronous: it runs on Messenger's own threads."""
+        answer = await blocking("facebook", method, *args, **kwargs)
         if isinstance(answer, dict) and "error" in answer:
             error = answer["error"] if isinstance(answer["error"], dict) else {}
             raise ChannelSendError(f"Messenger refused a call: {error.get('message', 'error')}")
@@ -220,10 +220,9 @@ class FacebookChannel(FacebookInput):
         self, on_new_message: Callable[[UserMessage], Awaitable[Any]], message: MessengerMessage
     ) -> None:
         output = self.get_output_channel()
-        try:
-            await output.send_action(message.sender, "typing_on")
-        except Exception as error:  # noqa: BLE001 - the answer matters more than the dots
-            logger.warning("Messenger typing indicator failed: %s", error)
+        # The typing dots go first in the turn's queue: bounded like every other call.
+        output.delivery.send(partial(output.send_action, message.sender, "typing_on"),
+                             reply=False)
         await handle_turn(
             on_new_message,
             UserMessage(message.text, output, message.sender, input_channel=self.name()),

@@ -13,6 +13,7 @@ import hmac
 import json
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from functools import partial
 from typing import Any, Dict, Protocol
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
@@ -20,6 +21,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels.delivery import Delivering, Delivery
 from bot.channels.formatting import ChannelStyle, Outgoing, TurnFormatter
 from bot.channels.payload import MAX_MESSAGE_CHARS, PayloadError, clean_text
 from bot.channels.turn import run_turn
@@ -108,11 +110,13 @@ def sender_id(value: Any, where: str) -> str:
 
 class TurnOutput(Protocol):
     sent: int
+    delivery: Delivery
+    answer_within_s: float
 
     async def send_apology(self, recipient_id: str) -> None: ...
 
 
-class FormattedOutput(OutputChannel):
+class FormattedOutput(Delivering, OutputChannel):
     """Sends each of the assistant's messages as the channel shows it (bot/channels/formatting).
 
     `custom` (the topic metadata that web clients and analytics read) is not sent to messaging
@@ -129,13 +133,12 @@ class FormattedOutput(OutputChannel):
 
     @property
     def sent(self) -> int:
-        """Platform messages sent so far in this turn."""
-        return getattr(self, "_sent", 0)
+        """Platform messages queued so far in this turn."""
+        return self.delivery.queued
 
     async def send_response(self, recipient_id: str, message: Dict[str, Any]) -> None:
         for outgoing in self.formatter.format(message):
-            await self.send_outgoing(recipient_id, outgoing)
-            self._sent = self.sent + 1
+            self.delivery.send(partial(self.send_outgoing, recipient_id, outgoing))
 
     async def send_outgoing(self, recipient_id: str, outgoing: Outgoing) -> None:
         """Sends one platform message."""
@@ -154,9 +157,6 @@ async def handle_turn(
     """Runs one patient message. A turn that failed or sent nothing (for example while the
     action server is down) sends the apology, so the patient knows to send it again."""
     output: TurnOutput = message.output_channel  # type: ignore[assignment]
-    if await run_turn(on_new_message, message) and output.sent:
-        return
-    try:
+    if not (await run_turn(on_new_message, message) and output.sent):
         await output.send_apology(message.sender_id)
-    except Exception:  # noqa: BLE001 - nothing more this server can do for this message
-        logger.exception("Sending the apology on %s failed.", message.input_channel)
+    await output.delivery.settle(output.answer_within_s)

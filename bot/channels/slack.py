@@ -20,6 +20,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.channels.delivery import SEND_TIMEOUT_S
 from bot.channels.formatting import SLACK, Outgoing
 from bot.channels.messaging import (
     FormattedOutput,
@@ -46,6 +47,8 @@ MAX_BUTTON_TITLE = 75
 
 class SlackReplies(FormattedOutput, SlackBot):
     style = SLACK
+    # Slack retries an event it has not seen acknowledged within 3 s.
+    answer_within_s = 2.0
 
     def __init__(
         self,
@@ -55,7 +58,8 @@ class SlackReplies(FormattedOutput, SlackBot):
         api_url: str = SLACK_API_URL,
     ) -> None:
         super().__init__(token, slack_channel, thread_id)
-        self.client = AsyncWebClient(token, base_url=api_url.rstrip("/") + "/")
+        self.client = AsyncWebClient(token, base_url=api_url.rstrip("/") + "/",
+                                     timeout=int(SEND_TIMEOUT_S))
 
     async def send_outgoing(self, recipient_id: str, outgoing: Outgoing) -> None:
         blocks: list[Dict[str, Any]] = [

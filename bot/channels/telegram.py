@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, Awaitable, Callable, Dict
 
 from aiogram import Bot
@@ -23,6 +24,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels.delivery import SEND_TIMEOUT_S
 from bot.channels.formatting import TELEGRAM, Outgoing
 from bot.channels.messaging import (
     FormattedOutput,
@@ -91,7 +93,7 @@ class TelegramReplies(FormattedOutput, TelegramOutput):
 
     def __init__(self, access_token: str, server: TelegramAPIServer = TELEGRAM_PRODUCTION
                  ) -> None:
-        Bot.__init__(self, access_token, server=server)
+        Bot.__init__(self, access_token, server=server, timeout=SEND_TIMEOUT_S)
 
     async def close_session(self) -> None:
         """Closes this turn's HTTP session (aiogram 2 deprecates Bot.close for this)."""
@@ -190,9 +192,12 @@ class TelegramChannel(TelegramInput):
             if incoming is None:
                 return response.json({"status": "ignored"})
             output = self.get_output_channel()
+            if incoming.callback_query_id:
+                # Stops the spinner on the button the patient pressed, first in the queue.
+                output.delivery.send(
+                    partial(output.answer_callback_query, incoming.callback_query_id),
+                    reply=False)
             try:
-                if incoming.callback_query_id:
-                    await self._acknowledge(output, incoming.callback_query_id)
                 await handle_turn(
                     on_new_message,
                     UserMessage(
@@ -200,15 +205,8 @@ class TelegramChannel(TelegramInput):
                     ),
                 )
             finally:
-                await output.close_session()
+                # The turn's HTTP session closes once its replies are out, or given up on.
+                output.delivery.then(output.close_session)
             return response.json({"status": "ok"})
 
         return webhook
-
-    @staticmethod
-    async def _acknowledge(output: TelegramReplies, callback_query_id: str) -> None:
-        """Stops the spinner on the button the patient pressed."""
-        try:
-            await output.answer_callback_query(callback_query_id)
-        except Exception as error:  # noqa: BLE001 - the answer matters more than the spinner
-            logger.warning("Answering a Telegram button press failed: %s", error)

@@ -9,7 +9,6 @@ messages of at most 1600 characters (what Twilio sends as one concatenated SMS).
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any, Dict
@@ -20,8 +19,10 @@ from rasa.core.channels.twilio import TwilioInput, TwilioOutput
 from sanic import Blueprint, response
 from sanic.request import Request, RequestParameters
 from sanic.response import HTTPResponse
+from twilio.http.http_client import TwilioHttpClient
 from twilio.request_validator import RequestValidator
 
+from bot.channels.delivery import SEND_TIMEOUT_S, blocking
 from bot.channels.formatting import SMS, ChannelStyle, Outgoing
 from bot.channels.messaging import (
     FormattedOutput,
@@ -63,13 +64,16 @@ class TwilioReplies(FormattedOutput, TwilioOutput):
     def __init__(self, account_sid: str, auth_token: str, twilio_number: str, api_url: str = ""
                  ) -> None:
         super().__init__(account_sid, auth_token, twilio_number)
+        # Twilio's client waits for ever by default.
+        self.http_client = TwilioHttpClient(timeout=SEND_TIMEOUT_S)
         if api_url:
             self.api.base_url = api_url.rstrip("/")
 
     async def send_outgoing(self, recipient_id: str, outgoing: Outgoing) -> None:
-        # The twilio client is synchronous: it runs in a thread so the server keeps serving.
-        await asyncio.to_thread(
-            self.messages.create, to=recipient_id, from_=self.twilio_number, body=outgoing.text
+        # The twilio client is synchronous: it runs on Twilio's own threads.
+        await blocking(
+            "twilio", self.messages.create, to=recipient_id, from_=self.twilio_number,
+            body=outgoing.text,
         )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -144,3 +145,43 @@ class FakePlatforms:
 def texts(calls: Iterator[Call] | list[Call], key: str) -> str:
     """The texts of the recorded messages, one per line, as the patient reads them in order."""
     return "\n".join(str(call.data.get(key, "")) for call in calls)
+
+
+class HangingPlatform:
+    """A platform API that accepts every connection and never answers, as a hung one does.
+    `with HangingPlatform() as hung:`; `hung.url` is its base URL."""
+
+    def __init__(self) -> None:
+        self._listener = socket.socket()
+        self._listener.bind(("127.0.0.1", 0))
+        self._listener.listen(64)
+        self._held: list[socket.socket] = []
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+        self._stopped = threading.Event()
+
+    @property
+    def url(self) -> str:
+        host, port = self._listener.getsockname()[:2]
+        return f"http://{host}:{port}"
+
+    @property
+    def connections(self) -> int:
+        return len(self._held)
+
+    def _accept(self) -> None:
+        while not self._stopped.is_set():
+            try:
+                connection, _ = self._listener.accept()
+            except OSError:
+                return
+            self._held.append(connection)
+
+    def __enter__(self) -> HangingPlatform:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: Any) -> None:
+        self._stopped.set()
+        self._listener.close()
+        for connection in self._held:
+            connection.close()

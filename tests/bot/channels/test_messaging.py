@@ -85,7 +85,7 @@ def test_a_platform_that_refuses_everything_is_logged_not_raised(
         await message.output_channel.send_response(message.sender_id, {"text": "An answer."})
 
     run_turn(answering, RecordingOutput(fail=True))
-    assert "Sending the apology on test failed" in caplog.text
+    assert "Sending a reply on RecordingOutput failed: platform down" in caplog.text
     assert all("hello" not in record.getMessage() for record in caplog.records)
 
 
