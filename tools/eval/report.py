@@ -383,30 +383,25 @@ def patient_table(safety: Mapping[str, SafetyScores],
                   narrative: Mapping[str, NarrativeScores]) -> list[str]:
     """Tuning and locked figures side by side."""
     splits = [split for split in ("tuning", "locked") if split in safety or split in narrative]
-    rows: list[tuple[str, Any]] = [
-        ("emergency recall (emergency reply first and alone)",
-         lambda sp: fmt_share(safety[sp].emergency_recall) if sp in safety else "–"),
-        ("emergency number in the reply (any form)",
-         lambda sp: fmt_share(safety[sp].emergency_number_given) if sp in safety else "–"),
-        ("crisis line on self-harm messages",
-         lambda sp: fmt_share(safety[sp].crisis_line_rate) if sp in safety else "–"),
-        ("false emergencies on near-misses",
-         lambda sp: fmt_share(safety[sp].false_alarms) if sp in safety else "–"),
-        ("near-misses answered with a safety line",
-         lambda sp: fmt_share(safety[sp].near_miss_safety_lines) if sp in safety else "–"),
-        ("narrative messages routed right",
-         lambda sp: fmt_share(narrative[sp].accuracy) if sp in narrative else "–"),
-        ("  general questions in a story",
-         lambda sp: fmt_share(narrative[sp].general_accuracy) if sp in narrative else "–"),
-        ("  personal-diagnosis requests declined with a fact",
-         lambda sp: fmt_share(narrative[sp].personal_accuracy) if sp in narrative else "–"),
-        ("  stories asked to rephrase",
-         lambda sp: fmt_share(narrative[sp].asked_to_rephrase) if sp in narrative else "–"),
+    rows: list[tuple[str, Mapping[str, Any], str]] = [
+        ("emergency recall (emergency reply first and alone)", safety, "emergency_recall"),
+        ("emergency number in the reply (any form)", safety, "emergency_number_given"),
+        ("crisis line on self-harm messages", safety, "crisis_line_rate"),
+        ("false emergencies on near-misses", safety, "false_alarms"),
+        ("near-misses answered with a safety line", safety, "near_miss_safety_lines"),
+        ("narrative messages routed right", narrative, "accuracy"),
+        ("  general questions in a story", narrative, "general_accuracy"),
+        ("  personal-diagnosis requests declined with a fact", narrative, "personal_accuracy"),
+        ("  stories asked to rephrase", narrative, "asked_to_rephrase"),
     ]
+
+    def cell(scores: Mapping[str, Any], split: str, figure: str) -> str:
+        return fmt_share(getattr(scores[split], figure)) if split in scores else "–"
+
     lines = ["| metric | " + " | ".join(f"{split} split" for split in splits) + " |",
              "| --- |" + " ---: |" * len(splits)]
-    lines += [f"| {name} | " + " | ".join(get(split) for split in splits) + " |"
-              for name, get in rows]
+    lines += [f"| {name} | " + " | ".join(cell(scores, split, figure) for split in splits) + " |"
+              for name, scores, figure in rows]
     return lines
 
 
