@@ -68,10 +68,6 @@ def _source(custom: Dict[str, Any] | None) -> Source | None:
         return None
 
 
-def _without_line(text: str, line: str) -> str:
-    return "\n".join(part for part in text.split("\n") if part.strip() != line)
-
-
 def _quick_replies(message: Dict[str, Any]) -> List[Dict[str, str]]:
     buttons = message.get("buttons") or message.get("quick_replies") or []
     return [
@@ -84,20 +80,29 @@ def _quick_replies(message: Dict[str, Any]) -> List[Dict[str, str]]:
 
 
 def widget_message(message: Dict[str, Any]) -> Dict[str, Any]:
-    """One bot message as one socket.io event: text, quick replies, `custom` and source link.
+    """One bot message as one socket.io event, in the shape Rasa's own socket.io channel sends
+    and every client of it draws (rasa-webchat, Rasa's chat widget): `text`, `quick_replies`
+    when there are any, and everything else under `metadata`.
 
-    A medical answer's text carries its citation as a line of its own, for channels that show
-    plain text; the widget shows the citation as a link instead, so the line is taken out.
+    The text keeps its citation line, so any client shows the source; `metadata.source_link`
+    gives it as a link, with the exact `line` that a client showing the link may hide (our
+    widget does), and `metadata.custom` carries the topic.
     """
     custom = message.get("custom") if isinstance(message.get("custom"), dict) else None
     source = _source(custom)
-    text = message.get("text") if isinstance(message.get("text"), str) else ""
-    if source is not None:
-        text = _without_line(text, source.citation)
-    shaped: Dict[str, Any] = {"text": text, "quick_replies": _quick_replies(message)}
+    shaped: Dict[str, Any] = {
+        "text": message.get("text") if isinstance(message.get("text"), str) else ""
+    }
+    replies = _quick_replies(message)
+    if replies:
+        shaped["quick_replies"] = replies
+    metadata: Dict[str, Any] = {}
     if custom is not None:
-        shaped["custom"] = custom
+        metadata["custom"] = custom
     if source is not None:
-        shaped["source_link"] = {"text": source.short_citation, "url": source.url}
+        metadata["source_link"] = {"text": source.short_citation, "url": source.url,
+                                   "line": source.citation}
+    if metadata:
+        shaped["metadata"] = metadata
     shaped.update({key: message[key] for key in PASSED_ON if message.get(key)})
     return shaped

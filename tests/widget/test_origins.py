@@ -86,10 +86,14 @@ def test_an_allowed_page_gets_each_answer_as_one_event(servers: Servers) -> None
         client.disconnect()
     topic = content().topics["causes"]
     message = received["message"]
-    assert message["custom"]["topic"] == "causes"
-    assert message["text"] == f"{topic.answer}\n{content().provider_line}"
-    assert message["source_link"] == {"text": topic.source.short_citation,
-                                      "url": topic.source.url}
+    # What a plain python-socketio client gets: Rasa's shape, the source in the text itself.
+    assert set(message) == {"text", "quick_replies", "metadata"}
+    assert message["metadata"]["custom"]["topic"] == "causes"
+    assert message["text"] == (f"{topic.answer}\n{topic.source.citation}\n"
+                               f"{content().provider_line}")
+    assert message["metadata"]["source_link"] == {"text": topic.source.short_citation,
+                                                  "url": topic.source.url,
+                                                  "line": topic.source.citation}
     assert [reply["payload"] for reply in message["quick_replies"]] == [
         f"/{related}" for related in topic.related
     ]

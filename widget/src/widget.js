@@ -398,15 +398,24 @@
     });
   };
 
+  // Messages come in Rasa's socket.io shape: text, quick_replies, and the rest under metadata.
+  // The text carries the citation line for every client; this widget shows it as a link.
   Widget.prototype.botEntry = function (message) {
     message = message && typeof message === "object" ? message : {};
+    var meta = message.metadata && typeof message.metadata === "object" ? message.metadata : {};
     var replies = Array.isArray(message.quick_replies) ? message.quick_replies : [];
-    var source = message.source_link && typeof message.source_link === "object"
-      ? message.source_link : null;
-    var custom = message.custom && typeof message.custom === "object" ? message.custom : {};
+    var source = meta.source_link && typeof meta.source_link === "object"
+      ? meta.source_link : null;
+    var custom = meta.custom && typeof meta.custom === "object" ? meta.custom : {};
+    var text = typeof message.text === "string" ? message.text : "";
+    if (source && typeof source.line === "string") {
+      text = text.split("\n").filter(function (line) {
+        return line.trim() !== source.line;
+      }).join("\n");
+    }
     return {
       from: "bot",
-      text: typeof message.text === "string" ? message.text : "",
+      text: text,
       topic: typeof custom.topic === "string" ? custom.topic : "",
       replies: replies
         .filter(function (reply) {

@@ -89,8 +89,8 @@ def test_a_bot_message_goes_to_the_session_room_as_one_event() -> None:
     channel.event("user_uttered", "sid-1", {"message": "what causes them?", "session_id": "s-1"})
     [(message, room)] = channel.emitted("bot_uttered")
     assert room == "s-1"
-    assert message["custom"]["topic"] == "causes"
-    assert message["source_link"]["url"].startswith("https://")
+    assert message["metadata"]["custom"]["topic"] == "causes"
+    assert message["metadata"]["source_link"]["url"].startswith("https://")
     assert len(message["quick_replies"]) >= 2
     assert ("sid-1", "s-1") in channel.recorder.rooms
     assert channel.heard[0].sender_id == "s-1"
@@ -104,7 +104,7 @@ def test_a_turn_without_a_reply_gets_the_apology(turn: Turn) -> None:
     [(message, room)] = channel.emitted("bot_uttered")
     assert room == "s-1"
     assert message["text"] == unavailable_text()
-    assert message["custom"] == {"topic": "fallback", "reason": REASON}
+    assert message["metadata"]["custom"] == {"topic": "fallback", "reason": REASON}
 
 
 @pytest.mark.parametrize(

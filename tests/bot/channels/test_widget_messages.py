@@ -96,17 +96,21 @@ def test_unreadable_events_are_refused_with_a_reason(data: object, reason: str) 
 # --- outgoing --------------------------------------------------------------------------
 
 
-def test_medical_answer_is_one_event_with_a_source_link_and_no_citation_line() -> None:
+def test_medical_answer_is_one_rasa_shaped_event_with_its_citation_and_a_source_link() -> None:
     topic = content().topics["causes"]
     [message] = replies(Reply().answer("causes"))
-    assert topic.source.citation in message["text"]  # what plain-text channels show
 
     shaped = widget_message(message)
 
-    assert shaped["text"] == f"{topic.answer}\n{content().provider_line}"
-    assert shaped["source_link"] == {"text": topic.source.short_citation, "url": topic.source.url}
-    assert shaped["custom"] == message["custom"]
-    assert shaped["custom"]["topic"] == "causes"
+    # Rasa's own socket.io shape: text and quick_replies, everything else under metadata.
+    assert set(shaped) == {"text", "quick_replies", "metadata"}
+    assert shaped["text"] == message["text"]
+    assert topic.source.citation in shaped["text"].split("\n")
+    assert shaped["metadata"]["source_link"] == {
+        "text": topic.source.short_citation, "url": topic.source.url,
+        "line": topic.source.citation}
+    assert shaped["metadata"]["custom"] == message["custom"]
+    assert shaped["metadata"]["custom"]["topic"] == "causes"
     assert [reply["title"] for reply in shaped["quick_replies"]] == [
         content().topics[related].question for related in topic.related
     ]
@@ -117,18 +121,17 @@ def test_medical_answer_is_one_event_with_a_source_link_and_no_citation_line() -
 
 def test_each_answer_of_a_two_question_turn_keeps_its_own_source_and_topic() -> None:
     shaped = [widget_message(m) for m in replies(Reply().answer("causes").answer("biopsy_when"))]
-    assert [m["custom"]["topic"] for m in shaped] == ["causes", "biopsy_when"]
+    assert [m["metadata"]["custom"]["topic"] for m in shaped] == ["causes", "biopsy_when"]
     for message in shaped:
-        assert "source_link" in message
-        assert message["source_link"]["text"] not in message["text"]
+        assert message["metadata"]["source_link"]["line"] in message["text"]
 
 
 def test_behaviour_reply_keeps_its_text_and_has_no_source_link() -> None:
     [message] = replies(Reply().behaviour("greeting"))
     shaped = widget_message(message)
     assert shaped["text"] == message["text"]
-    assert "source_link" not in shaped
-    assert shaped["custom"] == {"topic": "greeting"}
+    assert "source_link" not in shaped["metadata"]
+    assert shaped["metadata"]["custom"] == {"topic": "greeting"}
     assert len(shaped["quick_replies"]) == len(content().suggestions("greeting"))
 
 
@@ -146,8 +149,8 @@ def test_behaviour_reply_keeps_its_text_and_has_no_source_link() -> None:
 def test_odd_bot_messages_still_make_one_well_formed_event(message: dict) -> None:
     shaped = widget_message(message)
     assert isinstance(shaped["text"], str)
-    assert shaped["quick_replies"] == []
-    assert "source_link" not in shaped
+    assert "quick_replies" not in shaped
+    assert "source_link" not in shaped.get("metadata", {})
 
 
 def test_other_kinds_of_bot_message_are_passed_on() -> None:
