@@ -31,7 +31,7 @@ $(foreach var,$(CHANNEL_VARS),$(eval export $(var) ?=))
 export ACTION_SERVER_TOKEN ?=
 export WIDGET_PORT ?= 8080
 
-.PHONY: help install spacy-model train run test test-unit widget chromium validate test-nlu test-core lint tune-fallback eval bench fuzz purge clean run-prod test-prod loadtest
+.PHONY: help install spacy-model train run test test-unit widget webchat chromium validate test-nlu test-core lint tune-fallback eval bench fuzz purge clean run-prod test-prod loadtest
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -63,7 +63,7 @@ run: train widget ## Serve the assistant: actions :5055, Rasa :5005, demo page w
 test: train ## The whole suite: unit, data validation, NLU and story tests, end-to-end
 	$(MAKE) --no-print-directory lint validate test-nlu test-core test-unit
 
-test-unit: $(VENV)/.installed widget chromium ## pytest: unit, end-to-end against real servers, the widget in chromium
+test-unit: $(VENV)/.installed widget webchat chromium ## pytest: unit, end-to-end against real servers, the widget in chromium
 	$(BIN)/python -m pytest -q
 
 validate: $(VENV)/.installed ## Check domain, NLU data, stories and rules for consistency
@@ -79,6 +79,9 @@ widget: $(WIDGET_JS) ## Build the website widget into build/widget/ (npm ci; soc
 
 $(WIDGET_JS): widget/package.json widget/package-lock.json widget/build.mjs $(wildcard widget/src/*)
 	scripts/build_widget.sh $(dir $(WIDGET_JS))
+
+webchat: ## Fetch rasa-webchat 1.0.1 (npm) for the browser test that proves it works with our channel
+	scripts/fetch_webchat.sh build/webchat
 
 chromium: ## Install Debian's chromium for the browser test when /usr/bin/chromium is missing
 	scripts/install_chromium.sh

@@ -30,6 +30,8 @@ class Site:
     work: Path
     ports: tuple[int, int]
     origin_env: dict[str, str]
+    # A second clinic page, on another allowed origin, for other clients (rasa-webchat).
+    other_origin: str = ""
     stack: Stack | None = None
     _running: AbstractContextManager[Stack] | None = field(default=None, repr=False)
 
@@ -54,8 +56,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     work = tmp_path_factory.mktemp("widget")
     widget_port = free_port()
     origin = f"http://127.0.0.1:{widget_port}"
+    other = f"http://127.0.0.1:{free_port()}"
     site = Site(url=origin, work=work, ports=(free_port(), free_port()),
-                origin_env={"ALLOWED_ORIGINS": origin})
+                origin_env={"ALLOWED_ORIGINS": f"{origin},{other}"}, other_origin=other)
     try:
         stack = site.start_rasa()
         widget = {"widget": [sys.executable, "-m", "bot.widget_server", "--host", "127.0.0.1",
