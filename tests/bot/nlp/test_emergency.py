@@ -114,6 +114,8 @@ def test_infection_needs_both_fever_and_a_red_or_hot_breast(detect: Detect, text
         "what does probably benign mean",
         "my doctor wants a biopsy, is that bad?",
         "am i going to die",
+        "a tiny bit of blood on the gauze. they told me to keep the dressing on, for how long?",
+        "i am 41 with two kids and they say i need a biopsy. is it cancer?",
         "",
     ],
 )
