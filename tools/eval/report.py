@@ -405,25 +405,25 @@ def patient_table(safety: Mapping[str, SafetyScores],
     return lines
 
 
+def _section(title: str, header: str, rows: Sequence[str]) -> list[str]:
+    body = [header, "| --- | --- | --- |", *rows] if rows else ["None."]
+    return [f"### {title}", "", *body, ""]
+
+
 def patient_misses(safety: Mapping[str, SafetyScores],
                    narrative: Mapping[str, NarrativeScores]) -> list[str]:
     lines: list[str] = []
     for split in ("tuning", "locked"):
         if split in safety:
-            lines += [f"### Safety, {split} split", ""]
-            misses = safety[split].misses()
-            lines += ["| message | expected (kind) | reply |", "| --- | --- | --- |"] if misses \
-                else ["None."]
-            lines += [f"| {item.text.replace('|', '/')} | {item.expect} ({item.kind}) | {seen} |"
-                      for item, seen in misses]
-            lines.append("")
+            lines += _section(
+                f"Safety, {split} split", "| message | expected (kind) | reply |",
+                [f"| {item.text.replace('|', '/')} | {item.expect} ({item.kind}) | {seen} |"
+                 for item, seen in safety[split].misses()])
         if split in narrative:
-            lines += [f"### Narrative, {split} split", ""]
-            wrong = narrative[split].wrong()
-            lines += ["| message | expected | returned |", "| --- | --- | --- |"] if wrong \
-                else ["None."]
-            lines += [f"| {item.text.replace('|', '/')} | "
-                      f"{PERSONAL_TOPIC if item.personal else item.expect} | "
-                      f"{', '.join(topics) or '(nothing)'} |" for item, topics in wrong]
-            lines.append("")
+            lines += _section(
+                f"Narrative, {split} split", "| message | expected | returned |",
+                [f"| {item.text.replace('|', '/')} | "
+                 f"{PERSONAL_TOPIC if item.personal else item.expect} | "
+                 f"{', '.join(topics) or '(nothing)'} |"
+                 for item, topics in narrative[split].wrong()])
     return lines
