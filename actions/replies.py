@@ -33,6 +33,11 @@ CONTENT: Content = content()
 SETTINGS: ClinicSettings = settings()
 
 
+def behaviour_text(behaviour: str, variant: str = "text") -> str:
+    """A behaviour's text with the clinic's settings filled in."""
+    return CONTENT.behaviour_text(behaviour, variant).format(**SETTINGS.as_placeholders())
+
+
 def topic_buttons(topic_ids: Iterable[str]) -> List[Dict[str, str]]:
     """Quick replies whose payload asks for the topic directly (Rasa's /intent syntax)."""
     return [
@@ -90,8 +95,7 @@ class Reply:
         suggestions: Iterable[str] | None = None,
         extra: Dict[str, Any] | None = None,
     ) -> Reply:
-        template = CONTENT.behaviour_text(behaviour, variant)
-        text = template.format(**SETTINGS.as_placeholders())
+        text = behaviour_text(behaviour, variant)
         suggested = list(CONTENT.suggestions(behaviour) if suggestions is None else suggestions)
         self.parts.append(
             _Part(
@@ -119,8 +123,7 @@ class Reply:
         last = self.parts[-1]
         if self.concern:
             variant = "crisis_line" if self.concern in CRISIS_CONCERNS else "safety_line"
-            line = CONTENT.behaviour_text("emergency", variant)
-            last.text = f"{last.text}{PARAGRAPH}{line.format(**SETTINGS.as_placeholders())}"
+            last.text = f"{last.text}{PARAGRAPH}{behaviour_text('emergency', variant)}"
             last.custom["safety"] = self.concern
         if any(CONTENT.needs_provider_line(topic) for topic in self.topics):
             last.text = f"{last.text}{PARAGRAPH}{CONTENT.provider_line}"
