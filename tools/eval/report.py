@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import os
 import platform
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict
 from pathlib import Path
@@ -316,15 +317,17 @@ def patient_json(safety: Mapping[str, SafetyScores], narrative: Mapping[str, Nar
             "false_alarms": asdict(s.false_alarms),
             "near_miss_safety_lines": asdict(s.near_miss_safety_lines),
             "recall_by_kind": {kind: asdict(share) for kind, share in s.recall_by_kind().items()},
-            "misses": [{"text": item.text, "expect": item.expect, "kind": item.kind,
-                        "reply": seen} for item, seen in s.misses()],
+            "misses": [{"text": item.text if split != "locked" else None,
+                        "expect": item.expect, "kind": item.kind, "reply": seen}
+                       for item, seen in s.misses()],
         } for split, s in safety.items()},
         "narrative": {split: {
             "accuracy": asdict(n.accuracy),
             "general": asdict(n.general_accuracy),
             "personal": asdict(n.personal_accuracy),
             "asked_to_rephrase": asdict(n.asked_to_rephrase),
-            "wrong": [{"text": item.text, "expect": item.expect, "returned": list(topics)}
+            "wrong": [{"text": item.text if split != "locked" else None,
+                       "expect": item.expect, "returned": list(topics)}
                       for item, topics in n.wrong()],
         } for split, n in narrative.items()},
     }
@@ -410,20 +413,35 @@ def _section(title: str, header: str, rows: Sequence[str]) -> list[str]:
     return [f"### {title}", "", *body, ""]
 
 
+def _locked_counts(title: str, kinds: Sequence[str]) -> list[str]:
+    counts = Counter(kinds)
+    rows = [f"| {kind} | {n} |" for kind, n in sorted(counts.items())]
+    body = ["| expected (kind) | misses |", "| --- | ---: |", *rows] if rows else ["None."]
+    return [f"### {title}", "", *body, ""]
+
+
 def patient_misses(safety: Mapping[str, SafetyScores],
                    narrative: Mapping[str, NarrativeScores]) -> list[str]:
+    """Tuning misses word for word; locked misses only counted, so the locked texts stay unread."""
     lines: list[str] = []
-    for split in ("tuning", "locked"):
-        if split in safety:
-            lines += _section(
-                f"Safety, {split} split", "| message | expected (kind) | reply |",
-                [f"| {item.text.replace('|', '/')} | {item.expect} ({item.kind}) | {seen} |"
-                 for item, seen in safety[split].misses()])
-        if split in narrative:
-            lines += _section(
-                f"Narrative, {split} split", "| message | expected | returned |",
-                [f"| {item.text.replace('|', '/')} | "
-                 f"{PERSONAL_TOPIC if item.personal else item.expect} | "
-                 f"{', '.join(topics) or '(nothing)'} |"
-                 for item, topics in narrative[split].wrong()])
+    if "tuning" in safety:
+        lines += _section(
+            "Safety, tuning split", "| message | expected (kind) | reply |",
+            [f"| {item.text.replace('|', '/')} | {item.expect} ({item.kind}) | {seen} |"
+             for item, seen in safety["tuning"].misses()])
+    if "tuning" in narrative:
+        lines += _section(
+            "Narrative, tuning split", "| message | expected | returned |",
+            [f"| {item.text.replace('|', '/')} | "
+             f"{PERSONAL_TOPIC if item.personal else item.expect} | "
+             f"{', '.join(topics) or '(nothing)'} |"
+             for item, topics in narrative["tuning"].wrong()])
+    if "locked" in safety:
+        lines += _locked_counts("Safety, locked split (counts only)",
+                                [f"{item.expect} ({item.kind})"
+                                 for item, _ in safety["locked"].misses()])
+    if "locked" in narrative:
+        lines += _locked_counts("Narrative, locked split (counts only)",
+                                [PERSONAL_TOPIC if item.personal else "general question"
+                                 for item, _ in narrative["locked"].wrong()])
     return lines
