@@ -1,14 +1,16 @@
 """The rule layer that runs before the classifier and overrides it.
 
 Emergencies and crisis language are caught by spaCy rules read in context in every message,
-whatever the conversation state: a certain one decides the turn, an uncertain one is passed on
-so that the answer carries a safety line. A reply of just a number picks one of the topics
-offered last; input that cannot be answered as a question is marked for the fallback.
+whatever the conversation state: certain crisis language decides the turn at once; every other
+finding is passed on to SafetyDecision, which weighs it against the classifier. A reply of
+just a number picks one of the topics offered last; input that cannot be answered as a
+question is marked for the fallback.
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import asdict
 from typing import Any, Dict, List
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -21,7 +23,7 @@ from rasa.nlu.utils.spacy_utils import SpacyModel, SpacyNLP
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.contract import EMERGENCY_KEY, INPUT_ISSUE_KEY, OPTION_KEY, SAFETY_CONCERN_KEY
+from bot.contract import EMERGENCY_KEY, INPUT_ISSUE_KEY, OPTION_KEY, SELF_HARM
 from bot.nlp.emergency import EmergencyDetector
 from bot.nlp.options import option_number
 from bot.nlp.screening import InputScreen
@@ -29,6 +31,8 @@ from bot.nlp.screening import InputScreen
 logger = logging.getLogger(__name__)
 
 EMERGENCY_INTENT = "emergency"
+# Where the rules leave their finding for SafetyDecision (not part of the parse output).
+RULE_FINDING_KEY = "rule_finding"
 FALLBACK_INTENT = "nlu_fallback"
 CHOOSE_OPTION_INTENT = "choose_option"
 
@@ -76,29 +80,32 @@ class SafetyRuleLayer(GraphComponent, IntentClassifier):
             text = message.get(TEXT) or ""
             doc = message.get(SPACY_DOCS[TEXT])
             finding = detector.detect(doc) if doc is not None else None
-            if finding and finding.certain:
-                logger.info("Emergency rule matched (%s).", finding.kind)
-                message.set(EMERGENCY_KEY, finding.kind, add_to_output=True)
-                self._decide(message, EMERGENCY_INTENT)
+            if finding and finding.kind == SELF_HARM and finding.certain:
+                # The crisis reply never waits for the classifier.
+                logger.info("Crisis rule matched.")
+                message.set(EMERGENCY_KEY, SELF_HARM, add_to_output=True)
+                decide(message, EMERGENCY_INTENT)
                 continue
             if finding:
-                # Uncertain: the question is still answered, with a safety line under it.
-                logger.info("Possible emergency (%s): answer with a safety line.", finding.kind)
-                message.set(SAFETY_CONCERN_KEY, finding.kind, add_to_output=True)
+                # Weighed against the classifier by SafetyDecision.
+                message.set(RULE_FINDING_KEY, asdict(finding))
+                if finding.certain:
+                    continue
             option = option_number(text)
             if option:
                 message.set(OPTION_KEY, option, add_to_output=True)
-                self._decide(message, CHOOSE_OPTION_INTENT)
+                decide(message, CHOOSE_OPTION_INTENT)
                 continue
             issue = screen.issue(text, doc)
             if issue:
                 logger.debug("Input screened out (%s).", issue)
                 message.set(INPUT_ISSUE_KEY, issue, add_to_output=True)
-                self._decide(message, FALLBACK_INTENT)
+                decide(message, FALLBACK_INTENT)
         return messages
 
-    @staticmethod
-    def _decide(message: Message, intent: str) -> None:
-        decided = {"name": intent, "confidence": 1.0}
-        message.set(INTENT, decided, add_to_output=True)
-        message.set(INTENT_RANKING_KEY, [decided], add_to_output=True)
+
+def decide(message: Message, intent: str) -> None:
+    """Settles the message's intent; the classifiers after this keep it."""
+    decided = {"name": intent, "confidence": 1.0}
+    message.set(INTENT, decided, add_to_output=True)
+    message.set(INTENT_RANKING_KEY, [decided], add_to_output=True)

@@ -29,17 +29,9 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 from spacy.tokens import Doc, Span
 
 from bot.components.compiled_model import CompiledTextModel
-from bot.components.safety_layer import EMERGENCY_INTENT, is_decided
+from bot.components.safety_layer import EMERGENCY_INTENT, RULE_FINDING_KEY, is_decided
 from bot.content import content
-from bot.contract import (
-    CRISIS_CONCERNS,
-    FACT_TOPIC_KEY,
-    SAFETY_CONCERN_KEY,
-    SELF_HARM,
-    SUSPECTED_SELF_HARM,
-    TOPICS_KEY,
-    UNSPECIFIED,
-)
+from bot.contract import FACT_TOPIC_KEY, SELF_HARM, TOPICS_KEY
 from bot.nlp.clauses import PersonalReader, question_clauses, question_sentences
 
 logger = logging.getLogger(__name__)
@@ -47,9 +39,14 @@ logger = logging.getLogger(__name__)
 MODEL_FILE = "topic_classifier.joblib"
 PERSONAL_INTENT = "personal_diagnosis"
 NOT_COVERED_INTENT = "not_covered"
-# Intents the classifier may suspect but never decides: each only adds a line to the answer.
-# Self-harm first: when both are suspected, the crisis line (which names 911 too) is given.
-RISK_INTENTS = {SELF_HARM: SUSPECTED_SELF_HARM, EMERGENCY_INTENT: UNSPECIFIED}
+# Intents the classifier scores but never decides: SafetyDecision weighs their scores.
+RISK_INTENTS = frozenset({SELF_HARM, EMERGENCY_INTENT})
+# Where the classifier leaves those scores for SafetyDecision (not part of the parse output).
+RISK_SCORES_KEY = "risk_scores"
+# Its scores: the emergency intent's probability in the message's ranking, its highest
+# probability in the message or any one sentence (an emergency told inside a question), and the
+# self-harm intent's probability in the ranking.
+EMERGENCY_SCORE, EMERGENCY_PEAK, SELF_HARM_SCORE = "emergency", "emergency_peak", "self_harm"
 
 
 def normalise(tokens: Doc | Span) -> str:
@@ -104,9 +101,6 @@ class TopicClassifier(GraphComponent, IntentClassifier):
             # A clear question on the subject scored below this (FallbackClassifier's threshold)
             # is one the source does not answer: not_covered, never "ask another way".
             "unplaced_question_threshold": 0.3,
-            # From this probability of `self_harm` or `emergency` on, the answer gets the crisis
-            # or safety line (a guess never replaces the answer with an emergency reply).
-            "risk_threshold": 0.3,
         }
 
     def __init__(
@@ -184,10 +178,8 @@ class TopicClassifier(GraphComponent, IntentClassifier):
         the general fact, and a message that asks several things gets each answer."""
         questions = question_sentences(doc)
         ranking = self._rank_message(doc, questions)
-        concern, found = self._risk(ranking), message.get(SAFETY_CONCERN_KEY)
-        # The rules' kind stays, unless the classifier suspects self-harm: the crisis line wins.
-        if concern and (not found or (concern in CRISIS_CONCERNS and found not in CRISIS_CONCERNS)):
-            message.set(SAFETY_CONCERN_KEY, concern, add_to_output=True)
+        message.set(RISK_SCORES_KEY, self._risk_scores(doc, ranking,
+                                                       bool(message.get(RULE_FINDING_KEY))))
         ranking = [entry for entry in ranking if entry["name"] not in RISK_INTENTS]
         medical = content().topics
         top = ranking[0]
@@ -216,13 +208,20 @@ class TopicClassifier(GraphComponent, IntentClassifier):
         message.set(INTENT_RANKING_KEY, ranking[: self._config["ranking_length"]],
                     add_to_output=True)
 
-    def _risk(self, ranking: List[Dict[str, Any]]) -> str | None:
-        """The kind of emergency the classifier suspects, if any: only ever a safety line."""
+    def _risk_scores(self, doc: Doc, ranking: List[Dict[str, Any]],
+                     found: bool) -> Dict[str, float]:
+        """What SafetyDecision weighs. The peak over single sentences, which finds an
+        emergency told beside a question, is computed only when the rules found something."""
         scores = {entry["name"]: entry["confidence"] for entry in ranking}
-        for intent, kind in RISK_INTENTS.items():
-            if scores.get(intent, 0.0) >= self._config["risk_threshold"]:
-                return kind
-        return None
+        emergency = scores.get(EMERGENCY_INTENT, 0.0)
+        peak = emergency
+        if found:
+            index = list(self._scorer.classes).index(EMERGENCY_INTENT)
+            parts = [doc, *doc.sents]
+            peak = max(peak, *(float(self._scorer.probabilities(normalise(part))[index])
+                               for part in parts))
+        return {EMERGENCY_SCORE: emergency, EMERGENCY_PEAK: peak,
+                SELF_HARM_SCORE: scores.get(SELF_HARM, 0.0)}
 
     def _unplaced(self, doc: Doc, questions: List[Span], top: Dict[str, Any]) -> bool:
         """A question about calcifications, mammograms or biopsies that no topic fits."""

@@ -41,14 +41,21 @@ HYPOTHETICAL = "HYPOTHETICAL"
 ACUTE = "ACUTE"
 HABITUAL = "HABITUAL"
 EARLIER = "EARLIER"
+OTHER_PERSON = "OTHER_PERSON"
+MILD = "MILD"
+# Contexts in which something is possible but not plainly happening to her now.
+UNSETTLED = frozenset({HYPOTHETICAL, HABITUAL, EARLIER, OTHER_PERSON, MILD})
 
 
 @dataclass(frozen=True)
 class Finding:
-    """An emergency kind, and whether the evidence is certain (acute, now) or only possible."""
+    """An emergency kind, and whether the evidence is certain (acute, now) or only possible.
+    `sign` marks a possible one that rests on a physical sign alone ("my dressing is soaked"):
+    the classifier may confirm it (bot/components/safety_decision.py)."""
 
     kind: str
     certain: bool
+    sign: bool = False
 
 
 def load_context_rules(path: Path = CONTEXT_FILE) -> list[ConTextRule]:
@@ -76,9 +83,17 @@ def judge(kind: str, categories: set[str], acute: bool, weak: bool = False) -> b
         return acute or not weak
     if categories & {NEGATED, HISTORICAL}:
         return None
-    if HYPOTHETICAL in categories:
+    if weak:
+        # A physical sign counts only when plainly stated: not "if", "at night", "after her
+        # biopsy", "yesterday" or "a little".
+        return None if categories & UNSETTLED else False
+    if categories & {HYPOTHETICAL, MILD}:
         return False
-    return acute or not categories & {HABITUAL, EARLIER}
+    return acute or not categories & {HABITUAL, EARLIER, OTHER_PERSON}
+
+
+def _overlap(span: Span, bounds: tuple[int, int]) -> bool:
+    return bounds[0] < span.end and span.start < bounds[1]
 
 
 class EmergencyDetector:
@@ -127,8 +142,9 @@ class EmergencyDetector:
         self._idioms.add("IDIOM", [rule["pattern"] for rule in context["idioms"]])
 
     def targets(self, doc: Doc) -> list[Span]:
-        """Every emergency phrase of the text, labelled with its kind, longest first on overlap,
-        except those inside a figure of speech of context.yml's `idioms`."""
+        """Every emergency phrase of the text, labelled with its kind, longest first on overlap
+        (statements before signs), except those inside a figure of speech of context.yml's
+        `idioms`."""
         found: list[Span] = []
         parts: dict[str, list[Span]] = {}
         for matcher in (self._phrases, self._patterns):
@@ -142,9 +158,13 @@ class EmergencyDetector:
         for keys in self._together.values():
             if all(key in parts for key in keys):
                 found.extend(span for key in keys for span in parts[key])
+        strong = filter_spans([span for span in found if not span.label_.endswith(WEAK)])
+        # A sign inside a statement adds nothing: the statement is read instead.
+        signs = [span for span in filter_spans([s for s in found if s.label_.endswith(WEAK)])
+                 if not any(_overlap(span, (t.start, t.end)) for t in strong)]
         idioms = [(start, end) for _, start, end in self._idioms(doc)]
-        return [span for span in filter_spans(found)
-                if not any(start < span.end and span.start < end for start, end in idioms)]
+        return [span for span in sorted(strong + signs, key=lambda t: t.start)
+                if not any(_overlap(span, idiom) for idiom in idioms)]
 
     def detect(self, doc: Doc) -> Finding | None:
         """The most serious emergency the text describes, or None."""
@@ -171,13 +191,14 @@ class EmergencyDetector:
             if GROUP in label:
                 groups.setdefault(kind, {}).setdefault(label, []).append(certain)
             else:
-                verdicts.append(Finding(kind, certain))
+                verdicts.append(Finding(kind, certain, sign=weak and kind != SELF_HARM))
         for kind, judged in groups.items():
             if len(judged) == len(self._together[kind]):
                 verdicts.append(Finding(kind, all(any(found) for found in judged.values())))
-        signs = [t for t in targets if t.label_.endswith(WEAK)]
-        if len({sign.text for sign in signs}) >= 2:
-            verdicts.append(Finding(signs[0].label_.removesuffix(WEAK), True))
+        # Two signs of self-harm make intent certain; physical signs wait for the classifier.
+        crisis_signs = {t.text for t in targets if t.label_ == SELF_HARM + WEAK}
+        if len(crisis_signs) >= 2:
+            verdicts.append(Finding(SELF_HARM, True))
         return verdicts
 
     def _read_context(self, doc: Doc, targets: list[Span]) -> list[tuple[Span, set[str]]]:
@@ -199,10 +220,13 @@ class EmergencyDetector:
         if not verdicts:
             return None
         certain = any(verdict.certain for verdict in verdicts)
-        kinds = {verdict.kind for verdict in verdicts if verdict.certain or not certain}
         if any(verdict.kind == SELF_HARM for verdict in verdicts):
             # The crisis line is never dropped: self-harm at any certainty names the kind.
             self_harm_certain = any(v.certain for v in verdicts if v.kind == SELF_HARM)
             return Finding(SELF_HARM, self_harm_certain or certain)
+        if not certain and any(verdict.sign for verdict in verdicts):
+            signed = {verdict.kind for verdict in verdicts if verdict.sign}
+            return Finding(next(kind for kind in self._kinds if kind in signed), False, sign=True)
+        kinds = {verdict.kind for verdict in verdicts if verdict.certain or not certain}
         return Finding(next(kind for kind in self._kinds if kind in kinds), certain)
 

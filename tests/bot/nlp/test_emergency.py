@@ -13,7 +13,8 @@ import yaml
 from spacy.language import Language
 
 from bot.contract import OVERDOSE, SELF_HARM
-from bot.nlp.emergency import EMERGENCY_FILE, EmergencyDetector, Finding, judge
+from bot.nlp.clauses import PERSONAL_FILE
+from bot.nlp.emergency import CONTEXT_FILE, EMERGENCY_FILE, EmergencyDetector, Finding, judge
 
 ROOT = Path(__file__).resolve().parents[3]
 KINDS = yaml.safe_load(EMERGENCY_FILE.read_text(encoding="utf-8"))["kinds"]
@@ -22,9 +23,20 @@ Detect = Callable[[str], "Finding | None"]
 
 
 @pytest.fixture(scope="module")
-def detect(nlp: Language) -> Detect:
-    detector = EmergencyDetector(nlp)
-    return lambda text: detector.detect(nlp(text.lower()))
+def detector(nlp: Language) -> EmergencyDetector:
+    return EmergencyDetector(nlp)
+
+
+@pytest.fixture(scope="module")
+def detect(nlp: Language, detector: EmergencyDetector) -> Detect:
+    """What the rules say on their own: a lone physical sign ("pills", "a fever") says nothing
+    until the classifier confirms it (tests/bot/components/test_safety_decision.py)."""
+
+    def statement(text: str) -> Finding | None:
+        finding = detector.detect(nlp(text.lower()))
+        return None if finding is not None and finding.sign else finding
+
+    return statement
 
 
 def certain(kind: str) -> Finding:
@@ -204,6 +216,81 @@ def test_denied_or_lone_signs_of_self_harm_stay_uncertain(detect: Detect, text: 
 
 
 @pytest.mark.parametrize(
+    ("kind", "text"),
+    [
+        ("bleeding", "the dressing is soaked and my shirt is wet"),
+        ("breathing", "every breath stops halfway"),
+        ("fainting", "so dizzy i cant stand up"),
+        ("general", "worst pain of my life in my belly"),
+        ("overdose", "the tablets are nearly gone"),
+    ],
+)
+def test_a_plain_physical_sign_waits_for_the_classifier(
+    nlp: Language, detector: EmergencyDetector, kind: str, text: str
+) -> None:
+    assert detector.detect(nlp(text)) == Finding(kind, False, sign=True)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what if i feel dizzy when i stand up",
+        "my friend bled a lot after her biopsy",
+        "i felt dizzy yesterday at the clinic",
+    ],
+)
+def test_a_sign_in_an_unsettled_context_is_dropped(
+    nlp: Language, detector: EmergencyDetector, text: str
+) -> None:
+    assert detector.detect(nlp(text)) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i'm not having any chest pain or trouble breathing, what are calcifications",
+        "my chest doesn't hurt and i'm breathing fine",
+        "my heart was pounding out of my chest in the waiting room",
+        "i take blood pressure pills, do they cause calcifications",
+        "what if i faint during the biopsy? i'm the fainting type",
+        "can calcium supplements cause heart problems? i take them and now they found calcs",
+    ],
+)
+def test_denials_lists_and_idioms_raise_nothing(
+    nlp: Language, detector: EmergencyDetector, text: str
+) -> None:
+    found = detector.detect(nlp(text))
+    assert found is None or not found.certain
+
+
+def test_it_is_not_stopping_is_no_denial(detect: Detect) -> None:
+    assert detect("it's not stopping, blood everywhere") == certain("bleeding")
+
+
+def _word_lists(node: object) -> list[list[object]]:
+    """Every list of words in a rules file: phrase lists and the IN / NOT_IN of patterns."""
+    if isinstance(node, dict):
+        return [found for key, value in node.items()
+                for found in ([value] if key in ("IN", "NOT_IN", "phrases") else [])
+                + _word_lists(value)]
+    if isinstance(node, list):
+        return [found for value in node for found in _word_lists(value)]
+    return []
+
+
+@pytest.mark.parametrize("path", [EMERGENCY_FILE, CONTEXT_FILE, PERSONAL_FILE],
+                         ids=lambda path: path.name)
+def test_every_listed_word_is_text(path: Path) -> None:
+    # YAML reads a bare on, off, no or yes as a boolean: such a word would never match.
+    lists = _word_lists(yaml.safe_load(path.read_text(encoding="utf-8")))
+    assert lists
+    assert [words for words in lists if not all(isinstance(w, str) for w in words)] == []
+    for kind, rules in KINDS.items():
+        for group in rules.get("together", []):
+            assert all(isinstance(entry, (str, list)) for entry in group), kind
+
+
+@pytest.mark.parametrize(
     ("kind", "categories", "acute", "weak", "expected"),
     [
         ("bleeding", set(), False, False, True),
@@ -219,6 +306,13 @@ def test_denied_or_lone_signs_of_self_harm_stay_uncertain(detect: Detect, text: 
         (SELF_HARM, set(), False, True, False),
         (SELF_HARM, set(), True, True, True),
         (SELF_HARM, {"FIGURATIVE"}, True, False, None),
+        ("bleeding", set(), True, True, False),
+        ("bleeding", {"HISTORICAL"}, True, True, None),
+        ("bleeding", {"MILD"}, True, True, None),
+        ("bleeding", {"OTHER_PERSON"}, False, True, None),
+        ("bleeding", {"MILD"}, True, False, False),
+        ("bleeding", {"OTHER_PERSON"}, False, False, False),
+        ("bleeding", {"OTHER_PERSON"}, True, False, True),
     ],
 )
 def test_judge_weighs_each_context_category(
@@ -260,7 +354,7 @@ def test_every_phrase_of_a_combined_kind_counts_with_the_others_and_not_alone(
     detector = EmergencyDetector(nlp)
 
     def kinds(text: str) -> set[str]:
-        return {found.kind for found in detector.findings(nlp(text))}
+        return {found.kind for found in detector.findings(nlp(text)) if not found.sign}
 
     for index, group in enumerate(groups):
         for phrase in group:

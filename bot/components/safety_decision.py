@@ -1,0 +1,128 @@
+"""Weighs the two kinds of safety evidence, the rules' finding and the classifier's score.
+
+Neither alone replaces an answer with the emergency reply: a rule's certain finding needs the
+classifier not to rule it out (a plain question such as "can calcium deposits cause chest
+pain?" matches the rules but scores near zero), and a physical sign the rules found ("my
+dressing is soaked") becomes certain only when the classifier is sure the message describes an
+emergency. Whatever is left possible adds a safety line under the answer. Self-harm is never
+weighed down: the rules' crisis finding always stands.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any, Dict, List, Mapping
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.components.safety_layer import EMERGENCY_INTENT, RULE_FINDING_KEY, decide
+from bot.components.topic_classifier import (
+    EMERGENCY_PEAK,
+    EMERGENCY_SCORE,
+    RISK_SCORES_KEY,
+    SELF_HARM_SCORE,
+    TopicClassifier,
+)
+from bot.contract import (
+    CRISIS_CONCERNS,
+    EMERGENCY_KEY,
+    SAFETY_CONCERN_KEY,
+    SELF_HARM,
+    SUSPECTED_SELF_HARM,
+    UNSPECIFIED,
+)
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What the turn gets: the emergency reply (emergency kind) or a line under the answer."""
+
+    emergency: str | None = None
+    concern: str | None = None
+
+
+def weigh(finding: Mapping[str, Any] | None, scores: Mapping[str, float] | None,
+          config: Mapping[str, float]) -> Verdict:
+    """The rules' finding (kind, certain, sign) against the classifier's scores."""
+    suspected = None
+    if scores is not None:
+        if scores[SELF_HARM_SCORE] >= config["risk_threshold"]:
+            suspected = SUSPECTED_SELF_HARM
+        elif scores[EMERGENCY_SCORE] >= config["risk_threshold"]:
+            suspected = UNSPECIFIED
+    if not finding:
+        return Verdict(concern=suspected)
+    kind = finding["kind"]
+    if finding["sign"]:
+        # A sign alone ("pills", "blood") is no concern; with a sure classifier it is certain.
+        if scores is not None and scores[EMERGENCY_PEAK] >= config["sign_threshold"]:
+            return Verdict(emergency=kind)
+        return Verdict(concern=suspected)
+    if scores is None or kind == SELF_HARM:
+        # No classifier to ask (input it cannot read), or a crisis: the rules stand alone.
+        return Verdict(emergency=kind) if finding["certain"] else Verdict(concern=kind)
+    if finding["certain"] and scores[EMERGENCY_PEAK] >= config["confirm_threshold"]:
+        return Verdict(emergency=kind)
+    # The rules' kind names the line, unless the classifier suspects self-harm.
+    if suspected in CRISIS_CONCERNS:
+        return Verdict(concern=suspected)
+    return Verdict(concern=kind)
+
+
+@DefaultV1Recipe.register(
+    [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
+)
+class SafetyDecision(GraphComponent, IntentClassifier):
+    """Runs after the topic classifier and before the fallback classifier."""
+
+    @classmethod
+    def required_components(cls) -> List[type]:
+        return [TopicClassifier]
+
+    @staticmethod
+    def get_default_config() -> Dict[str, Any]:
+        return {
+            # From this probability of `self_harm` or `emergency` on, the answer gets the
+            # crisis or safety line (a guess never replaces the answer with an emergency reply).
+            "risk_threshold": 0.3,
+            # A certain rule finding stands unless every sentence scores below this.
+            "confirm_threshold": 0.2,
+            # A physical sign becomes certain when a sentence scores at least this.
+            "sign_threshold": 0.9,
+        }
+
+    def __init__(self, config: Dict[str, Any]) -> None:
+        self._config = {**self.get_default_config(), **config}
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> SafetyDecision:
+        return cls(config)
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            if message.get(EMERGENCY_KEY):
+                continue
+            verdict = weigh(message.get(RULE_FINDING_KEY), message.get(RISK_SCORES_KEY),
+                            self._config)
+            if verdict.emergency:
+                logger.info("Emergency (%s): emergency reply.", verdict.emergency)
+                message.set(EMERGENCY_KEY, verdict.emergency, add_to_output=True)
+                decide(message, EMERGENCY_INTENT)
+            elif verdict.concern:
+                logger.info("Possible emergency (%s): answer with a safety line.", verdict.concern)
+                message.set(SAFETY_CONCERN_KEY, verdict.concern, add_to_output=True)
+        return messages

@@ -1,0 +1,113 @@
+"""SafetyDecision: the rules' finding weighed against the classifier's scores, message by
+message. The emergency reply needs both; a guess alone only ever adds a line."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from rasa.shared.nlu.constants import INTENT, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.components.safety_decision import SafetyDecision, Verdict, weigh
+from bot.components.safety_layer import RULE_FINDING_KEY
+from bot.components.topic_classifier import (
+    EMERGENCY_PEAK,
+    EMERGENCY_SCORE,
+    RISK_SCORES_KEY,
+    SELF_HARM_SCORE,
+)
+from bot.contract import (
+    EMERGENCY_KEY,
+    SAFETY_CONCERN_KEY,
+    SELF_HARM,
+    SUSPECTED_SELF_HARM,
+    UNSPECIFIED,
+)
+
+CONFIG = SafetyDecision.get_default_config()
+CONFIRM, SIGN, RISK = (CONFIG[key] for key in
+                       ("confirm_threshold", "sign_threshold", "risk_threshold"))
+
+
+def finding(kind: str, certain: bool = False, sign: bool = False) -> dict[str, Any]:
+    return {"kind": kind, "certain": certain, "sign": sign}
+
+
+def scores(peak: float = 0.0, emergency: float = 0.0, self_harm: float = 0.0) -> dict[str, float]:
+    return {EMERGENCY_SCORE: emergency, EMERGENCY_PEAK: max(peak, emergency),
+            SELF_HARM_SCORE: self_harm}
+
+
+def test_thresholds_are_ordered() -> None:
+    # A certain rule needs little agreement; a sign needs a sure classifier.
+    assert 0 < CONFIRM < RISK < SIGN < 1
+
+
+@pytest.mark.parametrize(
+    ("found", "scored", "expected"),
+    [
+        # Certain rules, confirmed or contradicted by the classifier.
+        (finding("bleeding", certain=True), scores(peak=CONFIRM), Verdict(emergency="bleeding")),
+        (finding("bleeding", certain=True), scores(peak=CONFIRM / 2), Verdict(concern="bleeding")),
+        # A plain sign: certain only with a sure classifier, otherwise no line of its own.
+        (finding("fainting", sign=True), scores(peak=SIGN), Verdict(emergency="fainting")),
+        (finding("fainting", sign=True), scores(peak=SIGN - 0.01), Verdict()),
+        (finding("fainting", sign=True), scores(peak=SIGN - 0.01, emergency=RISK),
+         Verdict(concern=UNSPECIFIED)),
+        # Uncertain rules (hypothetical, earlier) keep their line, whatever the classifier says.
+        (finding("infection"), scores(peak=0.99, emergency=0.99), Verdict(concern="infection")),
+        (finding("infection"), scores(), Verdict(concern="infection")),
+        # Crisis language is never weighed down.
+        (finding(SELF_HARM), scores(), Verdict(concern=SELF_HARM)),
+        (finding(SELF_HARM, certain=True), scores(), Verdict(emergency=SELF_HARM)),
+        # The classifier's suspicion of self-harm outranks a rule's physical kind in the line.
+        (finding("bleeding"), scores(self_harm=RISK), Verdict(concern=SUSPECTED_SELF_HARM)),
+        # No classifier scores (input it never read): the rules stand alone.
+        (finding("breathing", certain=True), None, Verdict(emergency="breathing")),
+        (finding("breathing"), None, Verdict(concern="breathing")),
+        (finding("breathing", sign=True), None, Verdict()),
+        # The classifier alone: a line at most.
+        (None, scores(peak=1.0, emergency=1.0), Verdict(concern=UNSPECIFIED)),
+        (None, scores(self_harm=0.9), Verdict(concern=SUSPECTED_SELF_HARM)),
+        (None, scores(emergency=RISK - 0.01), Verdict()),
+        (None, None, Verdict()),
+    ],
+)
+def test_weigh(found: dict[str, Any] | None, scored: dict[str, float] | None,
+               expected: Verdict) -> None:
+    assert weigh(found, scored, CONFIG) == expected
+
+
+def _message(found: dict[str, Any] | None, scored: dict[str, float] | None) -> Message:
+    message = Message(data={TEXT: "a message"})
+    message.set(INTENT, {"name": "causes", "confidence": 0.8})
+    if found is not None:
+        message.set(RULE_FINDING_KEY, found)
+    if scored is not None:
+        message.set(RISK_SCORES_KEY, scored)
+    return message
+
+
+def test_a_confirmed_finding_becomes_the_emergency_intent() -> None:
+    message = _message(finding("chest_pain", certain=True), scores(peak=0.9))
+    SafetyDecision(CONFIG).process([message])
+    assert message.get(EMERGENCY_KEY) == "chest_pain"
+    assert message.get(INTENT) == {"name": "emergency", "confidence": 1.0}
+    assert message.get(SAFETY_CONCERN_KEY) is None
+
+
+def test_a_contradicted_finding_keeps_the_answer_and_adds_a_line() -> None:
+    message = _message(finding("chest_pain", certain=True), scores(peak=0.01))
+    SafetyDecision(CONFIG).process([message])
+    assert message.get(EMERGENCY_KEY) is None
+    assert message.get(INTENT)["name"] == "causes"
+    assert message.get(SAFETY_CONCERN_KEY) == "chest_pain"
+
+
+def test_a_turn_the_rules_settled_is_left_alone() -> None:
+    message = _message(None, scores(peak=1.0, emergency=1.0))
+    message.set(EMERGENCY_KEY, SELF_HARM)
+    SafetyDecision(CONFIG).process([message])
+    assert message.get(EMERGENCY_KEY) == SELF_HARM
+    assert message.get(SAFETY_CONCERN_KEY) is None
