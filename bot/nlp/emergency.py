@@ -37,8 +37,8 @@ NEGATED = "NEGATED_EXISTENCE"
 HISTORICAL = "HISTORICAL"
 FIGURATIVE = "FIGURATIVE"
 HYPOTHETICAL = "HYPOTHETICAL"
-# Not a ConText category: a sign in the target's sentence that it is happening now.
-ACUTE = "ACUTE"
+# The `acute` rule of context.yml that is only the word "now" (or "today", "tonight").
+PLAIN_NOW = "now"
 HABITUAL = "HABITUAL"
 EARLIER = "EARLIER"
 OTHER_PERSON = "OTHER_PERSON"
@@ -84,9 +84,11 @@ def judge(kind: str, categories: set[str], acute: bool, weak: bool = False) -> b
     if categories & {NEGATED, HISTORICAL}:
         return None
     if weak:
-        # A physical sign counts only when plainly stated: not "if", "at night", "after her
-        # biopsy", "yesterday" or "a little".
-        return None if categories & UNSETTLED else False
+        # A physical sign counts only when plainly stated: not "if" or "a little", and not
+        # "at night", "after her biopsy" or "yesterday" unless it is happening now.
+        if categories & {HYPOTHETICAL, MILD} or (categories & UNSETTLED and not acute):
+            return None
+        return False
     if categories & {HYPOTHETICAL, MILD}:
         return False
     return acute or not categories & {HABITUAL, EARLIER, OTHER_PERSON}
@@ -137,7 +139,10 @@ class EmergencyDetector:
         self._context.add(load_context_rules(context_path))
         context = yaml.safe_load(context_path.read_text(encoding="utf-8"))
         self._acute = Matcher(nlp.vocab)
-        self._acute.add(ACUTE, [rule["pattern"] for rule in context["acute"]])
+        for rule in context["acute"]:
+            self._acute.add(rule["name"], [rule["pattern"]])
+        self._settled = Matcher(nlp.vocab)
+        self._settled.add("SETTLED", [rule["pattern"] for rule in context["settled"]])
         self._idioms = Matcher(nlp.vocab)
         self._idioms.add("IDIOM", [rule["pattern"] for rule in context["idioms"]])
 
@@ -177,7 +182,14 @@ class EmergencyDetector:
         targets = self.targets(doc)
         if not targets:
             return []
-        acute_sentences = {doc[start].sent.start for _, start, _ in self._acute(doc)}
+        settled = [(start, end) for _, start, end in self._settled(doc)]
+        acute = [(doc.vocab.strings[match_id], doc[start].sent.start)
+                 for match_id, start, end in self._acute(doc)
+                 if not any(s < end and start < e for s, e in settled)]
+        acute_sentences = {sentence for _, sentence in acute}
+        # A bare "now" ("and now I'm terrified") is too little to revive a sign told of
+        # someone else or of an earlier day.
+        firm_sentences = {sentence for name, sentence in acute if name != PLAIN_NOW}
         verdicts: list[Finding] = []
         # Kinds that need several groups together: each group's verdicts (fever and a red breast
         # are an emergency only while neither is denied).
@@ -185,7 +197,8 @@ class EmergencyDetector:
         for target, categories in self._read_context(doc, targets):
             label = target.label_
             kind, weak = label.split(GROUP)[0].removesuffix(WEAK), label.endswith(WEAK)
-            certain = judge(kind, categories, target.sent.start in acute_sentences, weak)
+            now = firm_sentences if weak and kind != SELF_HARM else acute_sentences
+            certain = judge(kind, categories, target.sent.start in now, weak)
             if certain is None:
                 continue
             if GROUP in label:
