@@ -13,6 +13,7 @@ order, lifetimes and waiting, so servers with Rasa's own lock store can share th
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from collections.abc import AsyncIterator
@@ -120,6 +121,18 @@ class AtomicRedisLockStore(RedisLockStore):
         """Removes the ticket, and the lock when no one else holds a ticket, in one step."""
         self._release_ticket(conversation_id, ticket_number, delete_if_unused=True)
 
+    async def _wait_for_turn(self, conversation_id: str, ticket: int,
+                             wait_time_in_seconds: float) -> TicketLock:
+        """Waits, as Rasa's lock store does, until the tickets before this one are served."""
+        while True:
+            lock = self.get_lock(conversation_id)
+            if lock is None:
+                raise LockError(f"Could not acquire lock for conversation_id '{conversation_id}'.")
+            if not lock.is_locked(ticket):
+                return lock
+            await asyncio.sleep(wait_time_in_seconds)
+            self.update_lock(conversation_id)
+
     @asynccontextmanager
     async def lock(
         self,
@@ -133,6 +146,6 @@ class AtomicRedisLockStore(RedisLockStore):
             if ticket == serving:
                 yield TicketLock.from_dict(json.loads(lock))
             else:
-                yield await self._acquire_lock(conversation_id, ticket, wait_time_in_seconds)
+                yield await self._wait_for_turn(conversation_id, ticket, wait_time_in_seconds)
         finally:
             self.cleanup(conversation_id, ticket)

@@ -107,10 +107,10 @@ class SQLiteTrackerStore(SQLTrackerStore):
         await self.stream_events(tracker)
         stored = self._stored.pop(tracker.sender_id, None)
         if stored is None or stored > len(tracker.events):
-            with self.session_scope() as session:
-                new_events = list(self._additional_events(session, tracker))
-        else:
-            new_events = list(islice(tracker.events, stored, None))
+            # Unknown here: count what Rasa would read back (the events of the last session).
+            saved = await super().retrieve(tracker.sender_id)
+            stored = len(saved.events) if saved is not None else 0
+        new_events = list(islice(tracker.events, stored, None))
         with self.engine.begin() as connection:
             if new_events:
                 connection.execute(self._insert, [_row(tracker.sender_id, e) for e in new_events])

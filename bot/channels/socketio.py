@@ -58,7 +58,7 @@ class ClinicSocketIOOutput(SocketIOOutput):
         self.messages_sent = 0
 
     async def send_response(self, recipient_id: str, message: Dict[str, Any]) -> None:
-        await self._send_message(recipient_id, widget_message(message))
+        await self.sio.emit(self.bot_message_evt, widget_message(message), room=recipient_id)
         self.messages_sent += 1
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
