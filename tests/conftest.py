@@ -13,6 +13,7 @@ import pytest
 import requests
 from hypothesis import settings as hypothesis_settings
 
+from bot import rasa_patches
 from bot.content import content
 from tools.stack import StackError, running_stack
 
@@ -22,6 +23,24 @@ hypothesis_settings.register_profile("quick", max_examples=40, deadline=None, de
                                      database=None)
 hypothesis_settings.register_profile("fuzz", max_examples=2000, deadline=None)
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "quick"))
+
+
+@pytest.fixture(autouse=True)
+def _rasa_as_shipped() -> Iterator[None]:
+    """Each test starts from Rasa as released and leaves it so: a test that needs the project's
+    patches asks for `patched_rasa`, and one that builds a model (which installs them) gets
+    them undone after."""
+    rasa_patches.uninstall()
+    yield
+    rasa_patches.uninstall()
+
+
+@pytest.fixture()
+def patched_rasa() -> Iterator[None]:
+    """Rasa with every patch of bot/rasa_patches/, undone after the test."""
+    rasa_patches.install()
+    yield
+    rasa_patches.uninstall()
 
 
 @dataclass

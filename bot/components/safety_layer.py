@@ -23,6 +23,7 @@ from rasa.nlu.utils.spacy_utils import SpacyModel, SpacyNLP
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from bot import rasa_patches
 from bot.contract import EMERGENCY_KEY, INPUT_ISSUE_KEY, OPTION_KEY, SELF_HARM
 from bot.nlp.emergency import EmergencyDetector
 from bot.nlp.options import option_number
@@ -66,6 +67,8 @@ class SafetyRuleLayer(GraphComponent, IntentClassifier):
         resource: Resource,
         execution_context: ExecutionContext,
     ) -> SafetyRuleLayer:
+        # The Rasa CLI (train, shell, test) builds the model without bot/serve.py.
+        rasa_patches.install()
         return cls()
 
     def _rules(self, model: SpacyModel) -> tuple[EmergencyDetector, InputScreen]:

@@ -15,13 +15,14 @@ from tools.stack import MODEL, ROOT
 
 PROGRAM = """
 import gc, json, os, sys
-from bot import serve
-serve.install()
+from bot import rasa_patches
+rasa_patches.install()
+from bot.rasa_patches import preload
 from rasa.core.processor import MessageProcessor
 import tensorflow
 model, other = sys.argv[1], sys.argv[2]
 frozen_before = gc.get_freeze_count()
-serve.preload(model)
+preload.preload(model)
 first = MessageProcessor._load_model(model)
 again = MessageProcessor._load_model(model)
 from_folder = MessageProcessor._load_model(os.path.dirname(model))

@@ -8,7 +8,8 @@ from typing import Any
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.processor import MessageProcessor
 
-from bot.privacy import message_hook
+from bot import rasa_patches
+from bot.rasa_patches import redaction
 
 PII = "my email is jane@example.org and my phone 555-123-4567"
 REDACTED = "my email is [email] and my phone [phone]"
@@ -30,14 +31,11 @@ class RecordingProcessor:
         return None
 
 
-def test_installed_when_rasa_loads_the_components() -> None:
-    import bot.components  # noqa: F401 - what Rasa imports when it loads the model
-
-    assert getattr(MessageProcessor.log_message, message_hook._INSTALLED, False)
+def test_installed_when_rasa_builds_the_safety_layer(safety_layer_built: None) -> None:
+    assert MessageProcessor.log_message.__wrapped__.__qualname__ == "MessageProcessor.log_message"
 
 
-def test_rasa_parses_and_stores_only_the_redacted_text() -> None:
-    message_hook.install()
+def test_rasa_parses_and_stores_only_the_redacted_text(patched_rasa: None) -> None:
     processor = RecordingProcessor()
     message = UserMessage(PII, CollectingOutputChannel(), "patient")
     asyncio.run(MessageProcessor.log_message(processor, message))  # type: ignore[arg-type]
@@ -45,21 +43,21 @@ def test_rasa_parses_and_stores_only_the_redacted_text() -> None:
     assert message.text == REDACTED
 
 
-def test_installing_twice_wraps_once() -> None:
-    message_hook.install()
+def test_installing_twice_wraps_once(patched_rasa: None) -> None:
     wrapped = MessageProcessor.log_message
-    message_hook.install()
+    rasa_patches.install()
     assert MessageProcessor.log_message is wrapped
+    assert not hasattr(MessageProcessor.log_message.__wrapped__, "__wrapped__")
 
 
 def test_parse_data_sent_with_a_message_is_redacted_too() -> None:
     message = UserMessage(PII, parse_data={"text": PII, "intent": {"name": "greeting"}})
-    message_hook.redact_message(message)
+    redaction.redact_message(message)
     assert message.parse_data["text"] == REDACTED
     assert message.text == REDACTED
 
 
 def test_messages_without_text_pass_through() -> None:
     message = UserMessage(None)
-    message_hook.redact_message(message)
+    redaction.redact_message(message)
     assert message.text is None

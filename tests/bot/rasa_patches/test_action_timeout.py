@@ -10,12 +10,14 @@ import rasa.core.actions.action as rasa_action
 from aiohttp import web
 from rasa.core.actions.action import RemoteAction
 from rasa.core.channels.channel import CollectingOutputChannel
+from rasa.core.constants import DEFAULT_REQUEST_TIMEOUT
 from rasa.core.nlg import TemplatedNaturalLanguageGenerator
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
-from bot import action_timeout
+from bot import rasa_patches
+from bot.rasa_patches import action_timeout
 from tools.stack import free_port
 
 
@@ -34,10 +36,11 @@ def test_nonsense_is_refused(value: str) -> None:
 
 
 def test_install_applies_it_to_rasas_action_calls(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(rasa_action, "DEFAULT_REQUEST_TIMEOUT", rasa_action.DEFAULT_REQUEST_TIMEOUT)
     monkeypatch.setenv("ACTION_TIMEOUT_S", "0.5")
-    action_timeout.install()
+    rasa_patches.install()
     assert rasa_action.DEFAULT_REQUEST_TIMEOUT == 0.5
+    rasa_patches.uninstall()
+    assert rasa_action.DEFAULT_REQUEST_TIMEOUT == DEFAULT_REQUEST_TIMEOUT
 
 
 async def _call_slow_action_server(sleep_s: float) -> float:
@@ -71,8 +74,7 @@ async def _call_slow_action_server(sleep_s: float) -> float:
 
 
 def test_a_slow_action_server_is_given_up_on_in_time(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(rasa_action, "DEFAULT_REQUEST_TIMEOUT", rasa_action.DEFAULT_REQUEST_TIMEOUT)
     monkeypatch.setenv("ACTION_TIMEOUT_S", "0.5")
-    action_timeout.install()
+    rasa_patches.install()
     waited = asyncio.run(_call_slow_action_server(sleep_s=5))
     assert 0.4 < waited < 2

@@ -34,6 +34,8 @@ from rasa.engine.runner.dask import DaskGraphRunner
 from rasa.utils import endpoints
 from rasa.utils.endpoints import EndpointConfig
 
+from bot.rasa_patches.patching import replace
+
 # Sanic closes idle keep-alive connections after 5 s; ours are dropped after 2 s.
 KEEPALIVE_S = 2.0
 
@@ -181,8 +183,9 @@ async def close_kept_sessions() -> None:
 
 
 def install() -> None:
-    """Swaps in the cached validator, the plain graph run and the kept sessions; called when
-    Rasa imports the project's components."""
-    RemoteAction._validate_action_result = validate_action_result  # type: ignore[method-assign]
-    DaskGraphRunner.run = run_graph  # type: ignore[method-assign]
-    EndpointConfig.session = kept_session  # type: ignore[method-assign,assignment]
+    """Swaps in the compiled validator (built now, not at a patient's first message), the
+    plain graph run and the kept sessions."""
+    _by_event_type()
+    replace(RemoteAction, "_validate_action_result", validate_action_result)
+    replace(DaskGraphRunner, "run", run_graph)
+    replace(EndpointConfig, "session", kept_session)

@@ -16,6 +16,8 @@ from typing import Mapping
 
 import rasa.core.actions.action as rasa_action
 
+from bot.rasa_patches.patching import replace
+
 logger = logging.getLogger(__name__)
 
 TIMEOUT_ENV = "ACTION_TIMEOUT_S"
@@ -39,6 +41,6 @@ def action_timeout(environ: Mapping[str, str] | None = None) -> float:
 
 
 def install() -> None:
-    """Applies the timeout to Rasa's action-server calls; called when Rasa loads components."""
-    rasa_action.DEFAULT_REQUEST_TIMEOUT = action_timeout()
+    """Applies the timeout to Rasa's action-server calls."""
+    replace(rasa_action, "DEFAULT_REQUEST_TIMEOUT", action_timeout())
     logger.debug("Action server calls time out after %s s.", rasa_action.DEFAULT_REQUEST_TIMEOUT)

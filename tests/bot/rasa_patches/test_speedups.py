@@ -15,7 +15,7 @@ from rasa.core.actions.action import RemoteAction
 from rasa.engine.runner.dask import DaskGraphRunner
 from rasa.utils.endpoints import ClientResponseError, EndpointConfig
 
-from bot import speedups
+from bot.rasa_patches import speedups
 
 VALID = [
     {"events": [], "responses": []},
@@ -31,8 +31,7 @@ INVALID = [
 
 
 @pytest.fixture()
-def action() -> RemoteAction:
-    speedups.install()
+def action(patched_rasa: None) -> RemoteAction:
     return RemoteAction("action_answer", action_endpoint=None)
 
 
@@ -108,9 +107,7 @@ def test_each_event_by_its_type_on_the_examples(result: dict) -> None:
     assert speedups.is_valid_action_result(result) is (result in VALID)
 
 
-def test_installed_when_rasa_loads_the_components() -> None:
-    import bot.components  # noqa: F401  (what Rasa imports to build the model graph)
-
+def test_installed_when_rasa_builds_the_safety_layer(safety_layer_built: None) -> None:
     assert RemoteAction._validate_action_result is speedups.validate_action_result
 
 
@@ -151,9 +148,9 @@ def test_each_node_runs_once() -> None:
     assert sorted(calls) == ["a", "b", "c"]
 
 
-def test_graph_runner_installed_when_rasa_loads_the_components() -> None:
-    import bot.components  # noqa: F401  (what Rasa imports to build the model graph)
-
+def test_graph_runner_installed_when_rasa_builds_the_safety_layer(
+    safety_layer_built: None,
+) -> None:
     assert DaskGraphRunner.run is speedups.run_graph
 
 
@@ -175,8 +172,7 @@ async def _serve_counting_peers(peers: set) -> tuple[aiohttp.web.AppRunner, str]
     return runner, f"http://127.0.0.1:{port}/webhook"
 
 
-def test_endpoint_calls_reuse_one_connection_and_keep_rasa_behaviour() -> None:
-    speedups.install()
+def test_endpoint_calls_reuse_one_connection_and_keep_rasa_behaviour(patched_rasa: None) -> None:
 
     async def run() -> None:
         peers: set = set()

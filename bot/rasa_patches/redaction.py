@@ -21,10 +21,10 @@ from rasa.core.processor import MessageProcessor
 from rasa.shared.nlu.constants import TEXT
 
 from bot.privacy.redaction import redact, redactor
+from bot.rasa_patches.patching import replace
 
 logger = logging.getLogger(__name__)
 
-_INSTALLED = "_redacts_patient_text"
 
 
 def redact_message(message: UserMessage) -> None:
@@ -45,15 +45,11 @@ def _redacting(
         redact_message(message)
         return await log_message(self, message, *args, **kwargs)
 
-    setattr(log_redacted_message, _INSTALLED, True)
     return log_redacted_message
 
 
 def install() -> None:
-    """Wraps MessageProcessor.log_message once; called when Rasa imports the components."""
-    if getattr(MessageProcessor.log_message, _INSTALLED, False):
-        return
+    """Wraps MessageProcessor.log_message."""
     redactor()  # build the patterns now, not on the first patient's message
-    original = MessageProcessor.log_message
-    MessageProcessor.log_message = _redacting(original)  # type: ignore[method-assign]
+    replace(MessageProcessor, "log_message", _redacting(MessageProcessor.log_message))
     logger.debug("Patient messages are redacted before they are parsed or stored.")

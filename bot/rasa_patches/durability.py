@@ -12,6 +12,8 @@ from __future__ import annotations
 from rasa.core.tracker_store import FailSafeTrackerStore
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from bot.rasa_patches.patching import replace
+
 
 class TrackerStoreUnavailableError(RuntimeError):
     """The conversation store could not be read or written; the turn must not go on."""
@@ -44,7 +46,7 @@ async def save(self: FailSafeTrackerStore, tracker: DialogueStateTracker) -> Non
 
 
 def install() -> None:
-    """Makes store failures stop the turn; called when Rasa loads the project's components."""
-    FailSafeTrackerStore.retrieve = retrieve  # type: ignore[method-assign]
-    FailSafeTrackerStore.retrieve_full_tracker = retrieve_full_tracker  # type: ignore[method-assign]
-    FailSafeTrackerStore.save = save  # type: ignore[method-assign]
+    """Makes store failures stop the turn."""
+    replace(FailSafeTrackerStore, "retrieve", retrieve)
+    replace(FailSafeTrackerStore, "retrieve_full_tracker", retrieve_full_tracker)
+    replace(FailSafeTrackerStore, "save", save)

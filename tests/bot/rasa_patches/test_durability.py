@@ -10,9 +10,9 @@ from rasa.core.tracker_store import FailSafeTrackerStore, InMemoryTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot import durability
+from bot.rasa_patches import durability
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 DOMAIN = Domain.load(str(ROOT / "domain.yml"))
 
 
@@ -30,8 +30,7 @@ class DownStore(InMemoryTrackerStore):
 
 
 @pytest.fixture()
-def store() -> FailSafeTrackerStore:
-    durability.install()
+def store(patched_rasa: None) -> FailSafeTrackerStore:
     return FailSafeTrackerStore(DownStore(DOMAIN))
 
 
@@ -49,8 +48,7 @@ def test_a_failed_save_is_not_kept_in_memory_instead(store: FailSafeTrackerStore
     assert asyncio.run(store.fallback_tracker_store.retrieve("p")) is None
 
 
-def test_a_working_store_is_used_as_before() -> None:
-    durability.install()
+def test_a_working_store_is_used_as_before(patched_rasa: None) -> None:
     store = FailSafeTrackerStore(InMemoryTrackerStore(DOMAIN))
     asyncio.run(store.save(DialogueStateTracker("p", DOMAIN.slots)))
     assert asyncio.run(store.retrieve("p")).sender_id == "p"
