@@ -10,9 +10,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.replies import CONTENT, Reply
+from bot.contract import FALLBACK, LAST_TOPIC_SLOT
 from bot.routing import answer_topics
-
-LAST_TOPIC_SLOT = "last_topic"
 
 
 class ActionAnswer(Action):
@@ -28,7 +27,7 @@ class ActionAnswer(Action):
         if not topics:
             suggestions = related.get(last_topic) if last_topic else None
             return Reply.for_turn(tracker).behaviour(
-                "fallback", "no_context", suggestions=suggestions, extra={"reason": "no_context"}
+                FALLBACK, "no_context", suggestions=suggestions, extra={"reason": "no_context"}
             ).send(dispatcher)
         reply = Reply.for_turn(tracker)
         for topic_id in topics:

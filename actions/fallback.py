@@ -10,7 +10,16 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.replies import CONTENT, Reply
-from bot.contract import INPUT_ISSUE_KEY, SAFETY_CONCERN_KEY, SELF_HARM
+from bot.contract import (
+    AFTERCARE,
+    EMERGENCY,
+    FALLBACK,
+    INPUT_ISSUE_KEY,
+    NOT_COVERED,
+    OUT_OF_SCOPE,
+    SAFETY_CONCERN_KEY,
+    SELF_HARM,
+)
 from bot.routing import closest_topics
 
 
@@ -27,17 +36,17 @@ class ActionFallback(Action):
             # Nothing to answer but signs of self-harm that the rules found: the crisis reply, not
             # "ask another way". A classifier's suspicion alone only adds the crisis line.
             return Reply().behaviour(
-                "emergency", SELF_HARM, suggestions=(), extra={"kind": SELF_HARM}
+                EMERGENCY, SELF_HARM, suggestions=(), extra={"kind": SELF_HARM}
             ).send(dispatcher)
         issue = tracker.latest_message.get(INPUT_ISSUE_KEY)
         if issue:
             return Reply.for_turn(tracker).behaviour(
-                "fallback", issue, extra={"reason": issue}
+                FALLBACK, issue, extra={"reason": issue}
             ).send(dispatcher)
         ranking = tracker.latest_message.get("intent_ranking") or ()
         closest = closest_topics(ranking, CONTENT.topics) or None
         return Reply.for_turn(tracker).behaviour(
-            "fallback", suggestions=closest, extra={"reason": "unclear"}
+            FALLBACK, suggestions=closest, extra={"reason": "unclear"}
         ).send(dispatcher)
 
 
@@ -66,12 +75,12 @@ class ActionDecline(Action, ABC):
 
 
 class ActionOutOfScope(ActionDecline):
-    behaviour = "out_of_scope"
+    behaviour = OUT_OF_SCOPE
 
 
 class ActionNotCovered(ActionDecline):
-    behaviour = "not_covered"
+    behaviour = NOT_COVERED
 
 
 class ActionAftercare(ActionDecline):
-    behaviour = "aftercare"
+    behaviour = AFTERCARE

@@ -13,9 +13,8 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.answers import LAST_TOPIC_SLOT
-from actions.replies import CONTENT, OFFERED_TOPICS_SLOT, Reply
-from bot.contract import OPTION_KEY
+from actions.replies import CONTENT, Reply
+from bot.contract import FALLBACK, LAST_TOPIC_SLOT, OFFERED_TOPICS_SLOT, OPTION_KEY
 
 NO_OPTION = "no_option"
 
@@ -41,7 +40,7 @@ class ActionChooseOption(Action):
         topic_id = chosen_topic(number, tracker.get_slot(OFFERED_TOPICS_SLOT))
         if topic_id is None:
             return Reply.for_turn(tracker).behaviour(
-                "fallback", NO_OPTION, extra={"reason": NO_OPTION, "option": number}
+                FALLBACK, NO_OPTION, extra={"reason": NO_OPTION, "option": number}
             ).send(dispatcher)
         reply = Reply.for_turn(tracker).answer(topic_id)
         return [SlotSet(LAST_TOPIC_SLOT, topic_id), *reply.send(dispatcher)]

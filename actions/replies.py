@@ -16,7 +16,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.content import Content, content
-from bot.contract import CRISIS_CONCERNS, SAFETY_CONCERN_KEY
+from bot.contract import CRISIS_CONCERNS, OFFERED_TOPICS_SLOT, SAFETY_CONCERN_KEY
 from bot.settings import ClinicSettings, settings
 
 logger = logging.getLogger(__name__)
@@ -26,7 +26,6 @@ logger = logging.getLogger(__name__)
 PARAGRAPH = "\n"
 # The topics a turn offered as buttons, in order: a reply of "2" picks the second of them
 # (actions/options.py), on channels that number them instead of showing buttons as well.
-OFFERED_TOPICS_SLOT = "offered_topics"
 
 # Read once when the action server starts, so a broken answers file stops it at once.
 CONTENT: Content = content()

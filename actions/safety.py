@@ -9,7 +9,15 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.replies import CONTENT, Reply
-from bot.contract import EMERGENCY_KEY, FACT_TOPIC_KEY, OVERDOSE, SELF_HARM, UNSPECIFIED
+from bot.contract import (
+    EMERGENCY,
+    EMERGENCY_KEY,
+    FACT_TOPIC_KEY,
+    OVERDOSE,
+    PERSONAL_DIAGNOSIS,
+    SELF_HARM,
+    UNSPECIFIED,
+)
 from bot.routing import general_fact_topic
 
 # Emergency kinds whose reply is a variant of its own in answers.yml.
@@ -30,7 +38,7 @@ class ActionEmergency(Action):
             SELF_HARM if intent == SELF_HARM else UNSPECIFIED)
         variant = kind if kind in OWN_REPLY else "text"
         return Reply().behaviour(
-            "emergency", variant, suggestions=(), extra={"kind": kind}
+            EMERGENCY, variant, suggestions=(), extra={"kind": kind}
         ).send(dispatcher)
 
 
@@ -45,9 +53,9 @@ class ActionPersonalDiagnosis(Action):
         if topic_id not in CONTENT.topics:
             topic_id = general_fact_topic(tracker.latest_message.get("entities") or ())
         reply = Reply.for_turn(tracker).behaviour(
-            "personal_diagnosis", extra={"general_fact": topic_id}
+            PERSONAL_DIAGNOSIS, extra={"general_fact": topic_id}
         )
         if topic_id:
             # The general fact as an answer of its own, with its source: declined, not silent.
-            reply.answer(topic_id, CONTENT.behaviour_text("personal_diagnosis", "general_fact"))
+            reply.answer(topic_id, CONTENT.behaviour_text(PERSONAL_DIAGNOSIS, "general_fact"))
         return reply.send(dispatcher)

@@ -13,6 +13,24 @@ OPTION_KEY = "option"
 TOPICS_KEY = "topics"  # the general questions of a message, in order
 FACT_TOPIC_KEY = "fact_topic"  # the general fact that fits a personal question
 
+# Behaviour ids of the topic contract (medical topic ids come from bot/content/answers.yml).
+GREETING, GOODBYE, THANKS, BOT_CHALLENGE, HANDOFF = (
+    "greeting", "goodbye", "thanks", "bot_challenge", "handoff")
+EMERGENCY, OUT_OF_SCOPE, PERSONAL_DIAGNOSIS = "emergency", "out_of_scope", "personal_diagnosis"
+NOT_COVERED, AFTERCARE, FALLBACK = "not_covered", "aftercare", "fallback"
+BEHAVIOURS = (GREETING, GOODBYE, THANKS, BOT_CHALLENGE, HANDOFF, EMERGENCY, OUT_OF_SCOPE,
+              PERSONAL_DIAGNOSIS, NOT_COVERED, AFTERCARE, FALLBACK)
+# Behaviours whose replies decline, redirect or fall back: they carry the provider line. The
+# emergency reply does not: it sends the patient to emergency care, not to a later talk.
+PROVIDER_BEHAVIOURS = frozenset({OUT_OF_SCOPE, PERSONAL_DIAGNOSIS, NOT_COVERED, AFTERCARE,
+                                 FALLBACK})
+# The key of a reply's `custom` metadata that names its topic or behaviour.
+TOPIC_FIELD = "topic"
+
+# Slots (domain.yml) the actions keep between turns.
+LAST_TOPIC_SLOT = "last_topic"
+OFFERED_TOPICS_SLOT = "offered_topics"
+
 # Emergency kinds with replies of their own; every other kind gets the general one.
 SELF_HARM = "self_harm"
 OVERDOSE = "overdose"

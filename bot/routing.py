@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Mapping, Sequence
 
+from bot.contract import TOPICS_KEY
 from bot.nlp.vocabulary import concepts
 
 FOLLOW_UP_INTENT = "follow_up"
@@ -49,7 +50,7 @@ def answer_topics(
     related: Mapping[str, Sequence[str]],
 ) -> list[str]:
     """The medical topics to answer this turn, in the order the patient asked them."""
-    asked = [topic for topic in parse_data.get("topics") or () if topic in related]
+    asked = [topic for topic in parse_data.get(TOPICS_KEY) or () if topic in related]
     if len(asked) >= 2:
         return asked
     intent = (parse_data.get("intent") or {}).get("name")

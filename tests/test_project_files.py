@@ -8,6 +8,7 @@ from pathlib import Path
 import yaml
 
 from bot.content import BEHAVIOURS, content
+from bot.contract import LAST_TOPIC_SLOT, OFFERED_TOPICS_SLOT
 from bot.nlp.vocabulary import concepts
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -78,3 +79,7 @@ def test_an_unplaced_question_goes_to_not_covered_exactly_where_the_fallback_wou
     pipeline = {step["name"].rsplit(".", 1)[-1]: step for step in load("config.yml")["pipeline"]}
     assert (pipeline["TopicClassifier"]["unplaced_question_threshold"]
             == pipeline["FallbackClassifier"]["threshold"])
+
+
+def test_the_slots_the_actions_keep_are_declared_in_the_domain() -> None:
+    assert {LAST_TOPIC_SLOT, OFFERED_TOPICS_SLOT} <= set(load("domain.yml")["slots"])

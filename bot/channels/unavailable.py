@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any, Dict, List
 
 from bot.content import content
+from bot.contract import FALLBACK, TOPIC_FIELD
 from bot.settings import settings
 
 REASON = "service_unavailable"
@@ -13,7 +14,7 @@ REASON = "service_unavailable"
 
 def unavailable_text() -> str:
     """The apology with the clinic's contact and the provider recommendation."""
-    text = content().behaviour_text("fallback", REASON)
+    text = content().behaviour_text(FALLBACK, REASON)
     return f"{text.format(**settings().as_placeholders())} {content().provider_line}"
 
 
@@ -21,5 +22,5 @@ def unavailable_reply(recipient_id: str) -> List[Dict[str, Any]]:
     """The apology as the REST channel's list of messages."""
     return [
         {"recipient_id": recipient_id, "text": unavailable_text()},
-        {"recipient_id": recipient_id, "custom": {"topic": "fallback", "reason": REASON}},
+        {"recipient_id": recipient_id, "custom": {TOPIC_FIELD: FALLBACK, "reason": REASON}},
     ]

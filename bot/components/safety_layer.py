@@ -24,14 +24,14 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot import rasa_patches
-from bot.contract import EMERGENCY_KEY, INPUT_ISSUE_KEY, OPTION_KEY, SELF_HARM
+from bot.contract import EMERGENCY, EMERGENCY_KEY, INPUT_ISSUE_KEY, OPTION_KEY, SELF_HARM
 from bot.nlp.emergency import EmergencyDetector
 from bot.nlp.options import option_number
 from bot.nlp.screening import InputScreen
 
 logger = logging.getLogger(__name__)
 
-EMERGENCY_INTENT = "emergency"
+EMERGENCY_INTENT = EMERGENCY
 # Where the rules leave their finding for SafetyDecision (not part of the parse output).
 RULE_FINDING_KEY = "rule_finding"
 FALLBACK_INTENT = "nlu_fallback"

@@ -31,14 +31,14 @@ from spacy.tokens import Doc, Span
 from bot.components.compiled_model import CompiledTextModel
 from bot.components.safety_layer import EMERGENCY_INTENT, RULE_FINDING_KEY, is_decided
 from bot.content import content
-from bot.contract import FACT_TOPIC_KEY, SELF_HARM, TOPICS_KEY
+from bot.contract import FACT_TOPIC_KEY, NOT_COVERED, PERSONAL_DIAGNOSIS, SELF_HARM, TOPICS_KEY
 from bot.nlp.clauses import PersonalReader, question_clauses, question_sentences
 
 logger = logging.getLogger(__name__)
 
 MODEL_FILE = "topic_classifier.joblib"
-PERSONAL_INTENT = "personal_diagnosis"
-NOT_COVERED_INTENT = "not_covered"
+PERSONAL_INTENT = PERSONAL_DIAGNOSIS
+NOT_COVERED_INTENT = NOT_COVERED
 # Intents the classifier scores but never decides: SafetyDecision weighs their scores.
 RISK_INTENTS = frozenset({SELF_HARM, EMERGENCY_INTENT})
 # Where the classifier leaves those scores for SafetyDecision (not part of the parse output).

@@ -11,29 +11,13 @@ from typing import Any, Mapping
 
 import yaml
 
+from bot.contract import BEHAVIOURS, PROVIDER_BEHAVIOURS
 from bot.settings import ClinicSettings
+
+__all__ = ["BEHAVIOURS", "PROVIDER_BEHAVIOURS", "content"]
 
 ANSWERS_FILE = Path(__file__).with_name("answers.yml")
 
-# Behaviour ids of the topic contract; medical topic ids come from the answers file.
-BEHAVIOURS = (
-    "greeting",
-    "goodbye",
-    "thanks",
-    "bot_challenge",
-    "handoff",
-    "emergency",
-    "out_of_scope",
-    "personal_diagnosis",
-    "not_covered",
-    "aftercare",
-    "fallback",
-)
-# Behaviours whose replies decline, redirect or fall back: they carry the provider line. The
-# emergency reply does not: it sends the patient to emergency care, not to a later talk.
-PROVIDER_BEHAVIOURS = frozenset(
-    {"out_of_scope", "personal_diagnosis", "not_covered", "aftercare", "fallback"}
-)
 
 
 class ContentError(ValueError):

@@ -23,10 +23,10 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
+from bot.contract import SELF_HARM
+
 EMERGENCY_FILE = Path(__file__).with_name("emergency.yml")
 CONTEXT_FILE = Path(__file__).with_name("context.yml")
-SELF_HARM = "self_harm"
-OVERDOSE = "overdose"
 SPAN_GROUP = "emergency_targets"
 # Label suffix of a target that is a sign rather than a statement.
 WEAK = "~weak"

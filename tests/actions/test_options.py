@@ -13,16 +13,16 @@ from actions.answers import ActionAnswer
 from actions.conversation import ActionHandoff, ActionSmallTalk
 from actions.fallback import ActionFallback, ActionOutOfScope
 from actions.options import ActionChooseOption
-from actions.replies import OFFERED_TOPICS_SLOT
 from actions.safety import ActionEmergency, ActionPersonalDiagnosis
 from bot.content import content
+from bot.contract import LAST_TOPIC_SLOT, OFFERED_TOPICS_SLOT
 
 
 def tracker(intent: str, offered: list[str] | None = None, **parse: Any) -> Tracker:
     latest = {"intent": {"name": intent, "confidence": 1.0}, "entities": [], "text": "", **parse}
     return Tracker(
         sender_id="test",
-        slots={"last_topic": None, OFFERED_TOPICS_SLOT: offered},
+        slots={LAST_TOPIC_SLOT: None, OFFERED_TOPICS_SLOT: offered},
         latest_message=latest,
         events=[],
         paused=False,
