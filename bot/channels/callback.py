@@ -11,7 +11,6 @@ nothing posts the apology; a callback server that cannot be reached is logged, n
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
 from functools import partial
 from typing import Any, Dict
 
@@ -24,14 +23,13 @@ from sanic.response import HTTPResponse
 
 from bot.channels.delivery import Delivering
 from bot.channels.messaging import (
+    MessagingChannel,
+    OnNewMessage,
     bad_request,
     handle_turn,
-    missing_settings,
-    not_configured_blueprint,
     setting,
     tokens_match,
     unauthorized,
-    warn_not_configured,
 )
 from bot.channels.payload import PayloadError, parse_message
 from bot.channels.unavailable import unavailable_reply
@@ -60,24 +58,17 @@ class CallbackReplies(Delivering, CallbackOutput):
             await self._persist_message(message)
 
 
-class CallbackChannel(CallbackInput):
+class CallbackChannel(MessagingChannel, CallbackInput):
     """credentials.yml: url (required: where replies are posted), shared_token."""
 
-    @classmethod
-    def name(cls) -> str:
-        return "callback"
-
-    @classmethod
-    def from_credentials(cls, credentials: Dict[str, Any] | None) -> CallbackChannel:
-        return cls(credentials or {})
+    platform = "callback"
+    required = REQUIRED
 
     def __init__(self, credentials: Dict[str, Any]) -> None:
         self.shared_token = setting(credentials, "shared_token")
         headers = {"Authorization": f"{BEARER}{self.shared_token}"} if self.shared_token else None
         super().__init__(EndpointConfig(setting(credentials, "url"), headers=headers))
-        self.missing = missing_settings(credentials, REQUIRED)
-        if self.missing:
-            warn_not_configured(self.name(), self.missing)
+        self.check_settings(credentials)
 
     def get_output_channel(self) -> CallbackReplies:
         return CallbackReplies(self.callback_endpoint)
@@ -88,16 +79,7 @@ class CallbackChannel(CallbackInput):
         given = request.headers.get("Authorization") or ""
         return given.startswith(BEARER) and tokens_match(self.shared_token, given[len(BEARER):])
 
-    def blueprint(
-        self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
-    ) -> Blueprint:
-        if self.missing:
-            return not_configured_blueprint(self.name())
-        webhook = Blueprint("callback_webhook", __name__)
-
-        @webhook.route("/", methods=["GET"])
-        async def health(_: Request) -> HTTPResponse:
-            return response.json({"status": "ok"})
+    def add_routes(self, webhook: Blueprint, on_new_message: OnNewMessage) -> None:
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
@@ -119,4 +101,3 @@ class CallbackChannel(CallbackInput):
             )
             return response.text("success")
 
-        return webhook

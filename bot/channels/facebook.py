@@ -31,19 +31,17 @@ from bot.channels.formatting import FACEBOOK, Outgoing
 from bot.channels.messaging import (
     ChannelSendError,
     FormattedOutput,
+    MessagingChannel,
+    OnNewMessage,
     bad_request,
     handle_turn,
-    json_object,
     message_text,
-    missing_settings,
-    not_configured_blueprint,
     sender_id,
     setting,
     tokens_match,
     unauthorized,
-    warn_not_configured,
 )
-from bot.channels.payload import PayloadError
+from bot.channels.payload import PayloadError, json_object
 
 logger = logging.getLogger(__name__)
 
@@ -155,16 +153,11 @@ class FacebookReplies(FormattedOutput, MessengerBot):
             raise ChannelSendError(f"Messenger refused a call: {error.get('message', 'error')}")
 
 
-class FacebookChannel(FacebookInput):
+class FacebookChannel(MessagingChannel, FacebookInput):
     """credentials.yml: verify, secret, page-access-token (all required), api_url."""
 
-    @classmethod
-    def name(cls) -> str:
-        return "facebook"
-
-    @classmethod
-    def from_credentials(cls, credentials: Dict[str, Any] | None) -> FacebookChannel:
-        return cls(credentials or {})
+    platform = "facebook"
+    required = REQUIRED
 
     def __init__(self, credentials: Dict[str, Any]) -> None:
         super().__init__(
@@ -173,25 +166,14 @@ class FacebookChannel(FacebookInput):
             setting(credentials, "page-access-token"),
         )
         self.api_url = setting(credentials, "api_url")
-        self.missing = missing_settings(credentials, REQUIRED)
-        if self.missing:
-            warn_not_configured(self.name(), self.missing)
+        self.check_settings(credentials)
 
     def get_output_channel(self) -> FacebookReplies:
         return FacebookReplies(
             messenger_client(self.fb_access_token, self.fb_secret, self.api_url)
         )
 
-    def blueprint(
-        self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
-    ) -> Blueprint:
-        if self.missing:
-            return not_configured_blueprint(self.name())
-        webhook = Blueprint("facebook_webhook", __name__)
-
-        @webhook.route("/", methods=["GET"])
-        async def health(_: Request) -> HTTPResponse:
-            return response.json({"status": "ok"})
+    def add_routes(self, webhook: Blueprint, on_new_message: OnNewMessage) -> None:
 
         @webhook.route("/webhook", methods=["GET"])
         async def verify(request: Request) -> HTTPResponse:
@@ -214,7 +196,6 @@ class FacebookChannel(FacebookInput):
                 await self._answer(on_new_message, message)
             return response.json({"status": "ok"})
 
-        return webhook
 
     async def _answer(
         self, on_new_message: Callable[[UserMessage], Awaitable[Any]], message: MessengerMessage

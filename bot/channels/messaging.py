@@ -10,7 +10,6 @@ configured, and logs one warning saying which settings are empty.
 from __future__ import annotations
 
 import hmac
-import json
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from functools import partial
@@ -68,6 +67,51 @@ def not_configured_blueprint(channel: str) -> Blueprint:
     return blueprint
 
 
+OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
+
+
+class MessagingChannel:
+    """What every messaging platform's channel shares: its credentials.yml check, the 503 of a
+    channel that is not configured, and the health route. Listed before Rasa's input channel
+    (`class FacebookChannel(MessagingChannel, FacebookInput)`), it leaves the platform module
+    only what is its own: `platform` (the channel's name), `__init__` (which calls
+    `check_settings`) and `add_routes`.
+    """
+
+    platform: str
+    required: Sequence[str] = ()
+    missing: list[str]
+
+    @classmethod
+    def name(cls) -> str:
+        return cls.platform
+
+    @classmethod
+    def from_credentials(cls, credentials: Dict[str, Any] | None) -> Any:
+        return cls(credentials or {})  # type: ignore[call-arg]
+
+    def check_settings(self, credentials: Mapping[str, Any] | None) -> None:
+        self.missing = missing_settings(credentials, self.required)
+        if self.missing:
+            warn_not_configured(self.name(), self.missing)
+
+    def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
+        if self.missing:
+            return not_configured_blueprint(self.name())
+        webhook = Blueprint(f"{self.name()}_webhook", __name__)
+
+        @webhook.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        self.add_routes(webhook, on_new_message)
+        return webhook
+
+    def add_routes(self, webhook: Blueprint, on_new_message: OnNewMessage) -> None:
+        """The platform's own routes (usually POST /webhook) on its blueprint."""
+        raise NotImplementedError
+
+
 def tokens_match(expected: str, given: str | None) -> bool:
     """Compares secrets in constant time."""
     return bool(given) and hmac.compare_digest(expected.encode(), str(given).encode())
@@ -79,17 +123,6 @@ def unauthorized(reason: str) -> HTTPResponse:
 
 def bad_request(error: PayloadError) -> HTTPResponse:
     return response.json({"error": str(error)}, status=400)
-
-
-def json_object(body: bytes | str | None) -> Dict[str, Any]:
-    """A request body that must be a JSON object."""
-    try:
-        payload = json.loads(body or b"")
-    except (ValueError, UnicodeDecodeError) as error:
-        raise PayloadError("The request body must be JSON.") from error
-    if not isinstance(payload, dict):
-        raise PayloadError("The request body must be a JSON object.")
-    return payload
 
 
 def message_text(value: Any, where: str) -> str:

@@ -33,14 +33,20 @@ def clean_text(text: str) -> str:
     return unicodedata.normalize("NFC", kept)
 
 
-def parse_message(body: bytes) -> IncomingMessage:
-    """Reads {"sender": str, "message": str, "metadata": object?} from a request body."""
+def json_object(body: bytes | str | None) -> dict[str, Any]:
+    """A request body that must be a JSON object."""
     try:
         payload = json.loads(body or b"")
     except (ValueError, UnicodeDecodeError) as error:
         raise PayloadError("The request body must be JSON.") from error
     if not isinstance(payload, dict):
         raise PayloadError("The request body must be a JSON object.")
+    return payload
+
+
+def parse_message(body: bytes) -> IncomingMessage:
+    """Reads {"sender": str, "message": str, "metadata": object?} from a request body."""
+    payload = json_object(body)
     sender = payload.get("sender")
     if not isinstance(sender, str) or not clean_text(sender).strip():
         raise PayloadError('"sender" must be a non-empty string.')

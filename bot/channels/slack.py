@@ -24,18 +24,16 @@ from bot.channels.delivery import SEND_TIMEOUT_S
 from bot.channels.formatting import SLACK, Outgoing
 from bot.channels.messaging import (
     FormattedOutput,
+    MessagingChannel,
+    OnNewMessage,
     bad_request,
     handle_turn,
-    json_object,
     message_text,
-    missing_settings,
-    not_configured_blueprint,
     sender_id,
     setting,
     unauthorized,
-    warn_not_configured,
 )
-from bot.channels.payload import PayloadError
+from bot.channels.payload import PayloadError, json_object
 
 logger = logging.getLogger(__name__)
 
@@ -89,19 +87,13 @@ class SlackReplies(FormattedOutput, SlackBot):
         )
 
 
-class SlackChannel(SlackInput):
+class SlackChannel(MessagingChannel, SlackInput):
     """credentials.yml: slack_token, slack_signing_secret (both required), api_url."""
 
-    @classmethod
-    def name(cls) -> str:
-        return "slack"
-
-    @classmethod
-    def from_credentials(cls, credentials: Dict[str, Any] | None) -> SlackChannel:
-        return cls(credentials or {})
+    platform = "slack"
+    required = REQUIRED
 
     def __init__(self, credentials: Dict[str, Any]) -> None:
-        self.missing = missing_settings(credentials, REQUIRED)
         super().__init__(
             setting(credentials, "slack_token"),
             slack_retry_reason_header="x-slack-retry-reason",
@@ -109,8 +101,7 @@ class SlackChannel(SlackInput):
             slack_signing_secret=setting(credentials, "slack_signing_secret"),
         )
         self.api_url = setting(credentials, "api_url") or SLACK_API_URL
-        if self.missing:
-            warn_not_configured(self.name(), self.missing)
+        self.check_settings(credentials)
 
     def _validate_credentials(self) -> None:
         """Rasa raises without a signing secret; here the channel then answers 503 instead."""
@@ -121,19 +112,9 @@ class SlackChannel(SlackInput):
         return SlackReplies(self.slack_token, channel or self.slack_channel, thread_id,
                             self.api_url)
 
-    def blueprint(
-        self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
-    ) -> Blueprint:
-        if self.missing:
-            return not_configured_blueprint(self.name())
-        webhook = Blueprint("slack_webhook", __name__)
-
+    def add_routes(self, webhook: Blueprint, on_new_message: OnNewMessage) -> None:
         async def turn(message: UserMessage) -> None:
             await handle_turn(on_new_message, message)
-
-        @webhook.route("/", methods=["GET"])
-        async def health(_: Request) -> HTTPResponse:
-            return response.json({"status": "ok"})
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
@@ -149,7 +130,6 @@ class SlackChannel(SlackInput):
                 return bad_request(error)
             return response.json({"error": "unsupported content type"}, status=415)
 
-        return webhook
 
     async def _event(
         self, request: Request, turn: Callable[[UserMessage], Awaitable[Any]]

@@ -13,7 +13,7 @@ import json
 import logging
 from dataclasses import dataclass
 from functools import partial
-from typing import Any, Awaitable, Callable, Dict
+from typing import Any, Dict
 
 from aiogram import Bot
 from aiogram.bot.api import TELEGRAM_PRODUCTION, Methods, TelegramAPIServer
@@ -28,18 +28,16 @@ from bot.channels.delivery import SEND_TIMEOUT_S
 from bot.channels.formatting import TELEGRAM, Outgoing
 from bot.channels.messaging import (
     FormattedOutput,
+    MessagingChannel,
+    OnNewMessage,
     handle_turn,
-    json_object,
     message_text,
-    missing_settings,
-    not_configured_blueprint,
     sender_id,
     setting,
     tokens_match,
     unauthorized,
-    warn_not_configured,
 )
-from bot.channels.payload import PayloadError
+from bot.channels.payload import PayloadError, json_object
 
 logger = logging.getLogger(__name__)
 
@@ -119,16 +117,11 @@ class TelegramReplies(FormattedOutput, TelegramOutput):
         )
 
 
-class TelegramChannel(TelegramInput):
+class TelegramChannel(MessagingChannel, TelegramInput):
     """credentials.yml: access_token (required), secret_token, webhook_url, api_url."""
 
-    @classmethod
-    def name(cls) -> str:
-        return "telegram"
-
-    @classmethod
-    def from_credentials(cls, credentials: Dict[str, Any] | None) -> TelegramChannel:
-        return cls(credentials or {})
+    platform = "telegram"
+    required = REQUIRED
 
     def __init__(self, credentials: Dict[str, Any]) -> None:
         super().__init__(
@@ -139,9 +132,7 @@ class TelegramChannel(TelegramInput):
         )
         self.secret_token = setting(credentials, "secret_token")
         self.server = api_server(setting(credentials, "api_url"))
-        self.missing = missing_settings(credentials, REQUIRED)
-        if self.missing:
-            warn_not_configured(self.name(), self.missing)
+        self.check_settings(credentials)
 
     def get_output_channel(self) -> TelegramReplies:
         return TelegramReplies(self.access_token, self.server)
@@ -163,21 +154,12 @@ class TelegramChannel(TelegramInput):
         finally:
             await bot.close_session()
 
-    def blueprint(
-        self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
-    ) -> Blueprint:
-        if self.missing:
-            return not_configured_blueprint(self.name())
-        webhook = Blueprint("telegram_webhook", __name__)
+    def add_routes(self, webhook: Blueprint, on_new_message: OnNewMessage) -> None:
 
         @webhook.listener("after_server_start")
         async def register(*_: Any) -> None:
             if self.webhook_url:
                 await self.register_webhook()
-
-        @webhook.route("/", methods=["GET"])
-        async def health(_: Request) -> HTTPResponse:
-            return response.json({"status": "ok"})
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
@@ -209,4 +191,3 @@ class TelegramChannel(TelegramInput):
                 output.delivery.then(output.close_session)
             return response.json({"status": "ok"})
 
-        return webhook

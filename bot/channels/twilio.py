@@ -10,7 +10,6 @@ messages of at most 1600 characters (what Twilio sends as one concatenated SMS).
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
 from typing import Any, Dict
 from urllib.parse import parse_qs
 
@@ -26,15 +25,14 @@ from bot.channels.delivery import SEND_TIMEOUT_S, blocking
 from bot.channels.formatting import SMS, ChannelStyle, Outgoing
 from bot.channels.messaging import (
     FormattedOutput,
+    MessagingChannel,
+    OnNewMessage,
     bad_request,
     handle_turn,
     message_text,
-    missing_settings,
-    not_configured_blueprint,
     sender_id,
     setting,
     unauthorized,
-    warn_not_configured,
 )
 from bot.channels.payload import PayloadError
 
@@ -77,19 +75,14 @@ class TwilioReplies(FormattedOutput, TwilioOutput):
         )
 
 
-class TwilioSmsChannel(TwilioInput):
+class TwilioSmsChannel(MessagingChannel, TwilioInput):
     """credentials.yml: account_sid, auth_token, twilio_number (all required), webhook_url
     (the public URL Twilio calls, when the server sees another), api_url."""
 
+    platform = "twilio"
+    required = REQUIRED
+
     replies = TwilioReplies
-
-    @classmethod
-    def name(cls) -> str:
-        return "twilio"
-
-    @classmethod
-    def from_credentials(cls, credentials: Dict[str, Any] | None) -> TwilioSmsChannel:
-        return cls(credentials or {})
 
     def __init__(self, credentials: Dict[str, Any]) -> None:
         super().__init__(
@@ -101,9 +94,7 @@ class TwilioSmsChannel(TwilioInput):
         self.webhook_url = setting(credentials, "webhook_url")
         self.api_url = setting(credentials, "api_url")
         self.validator = RequestValidator(self.auth_token)
-        self.missing = missing_settings(credentials, REQUIRED)
-        if self.missing:
-            warn_not_configured(self.name(), self.missing)
+        self.check_settings(credentials)
 
     @staticmethod
     def sender_number(number: str) -> str:
@@ -123,16 +114,7 @@ class TwilioSmsChannel(TwilioInput):
             self.validated_url(request), form, signature
         )
 
-    def blueprint(
-        self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
-    ) -> Blueprint:
-        if self.missing:
-            return not_configured_blueprint(self.name())
-        webhook = Blueprint(f"{self.name()}_webhook", __name__)
-
-        @webhook.route("/", methods=["GET"])
-        async def health(_: Request) -> HTTPResponse:
-            return response.json({"status": "ok"})
+    def add_routes(self, webhook: Blueprint, on_new_message: OnNewMessage) -> None:
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
@@ -153,4 +135,3 @@ class TwilioSmsChannel(TwilioInput):
             )
             return response.text(EMPTY_TWIML, content_type="text/xml")
 
-        return webhook

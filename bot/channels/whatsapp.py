@@ -21,11 +21,8 @@ class WhatsAppReplies(TwilioReplies):
 class TwilioWhatsAppChannel(TwilioSmsChannel):
     """credentials.yml: as the Twilio SMS channel, with the WhatsApp sender as twilio_number."""
 
+    platform = "whatsapp"
     replies = WhatsAppReplies
-
-    @classmethod
-    def name(cls) -> str:
-        return "whatsapp"
 
     @staticmethod
     def sender_number(number: str) -> str:

@@ -16,13 +16,12 @@ from bot.channels.formatting import SMS, Outgoing
 from bot.channels.messaging import (
     FormattedOutput,
     handle_turn,
-    json_object,
     message_text,
     missing_settings,
     sender_id,
     tokens_match,
 )
-from bot.channels.payload import MAX_MESSAGE_CHARS, PayloadError
+from bot.channels.payload import MAX_MESSAGE_CHARS, PayloadError, json_object
 from bot.channels.slack import SlackChannel
 from bot.channels.telegram import TelegramChannel, read_update
 from bot.channels.twilio import TwilioSmsChannel
