@@ -86,8 +86,9 @@ webchat: ## Fetch rasa-webchat 1.0.1 (npm) for the browser test that proves it w
 chromium: ## Install Debian's chromium for the browser test when /usr/bin/chromium is missing
 	scripts/install_chromium.sh
 
-lint: $(VENV)/.installed ## ruff over the project's Python
+lint: $(VENV)/.installed ## ruff over the project's Python, mypy over bot/ and actions/
 	$(BIN)/ruff check bot actions tests scripts tools
+	$(BIN)/mypy
 
 tune-fallback: $(VENV)/.installed $(SPACY_MODEL)/meta.json ## Score fallback thresholds by 5-fold cross-validation
 	$(BIN)/python scripts/tune_fallback.py

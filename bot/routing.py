@@ -39,7 +39,7 @@ def follow_up_topic(
     named = mentioned_concepts(entities)
     if named:
         return concept_topic(named[0])
-    if last_topic in related:
+    if last_topic is not None and last_topic in related:
         return related[last_topic][0]
     return None
 
@@ -54,7 +54,7 @@ def answer_topics(
     if len(asked) >= 2:
         return asked
     intent = (parse_data.get("intent") or {}).get("name")
-    if intent in related:
+    if isinstance(intent, str) and intent in related:
         return [intent]
     if intent == FOLLOW_UP_INTENT:
         topic = follow_up_topic(parse_data.get("entities") or (), last_topic, related)
@@ -70,7 +70,7 @@ def general_fact_topic(entities: Iterable[Mapping[str, Any]]) -> str | None:
 
 
 def closest_topics(
-    ranking: Iterable[Mapping[str, Any]], related: Mapping[str, Sequence[str]], limit: int = 3
+    ranking: Iterable[Mapping[str, Any]], related: Mapping[str, Any], limit: int = 3
 ) -> list[str]:
     """The medical topics the classifier ranked highest, for "did you mean" buttons."""
     return [entry["name"] for entry in ranking if entry.get("name") in related][:limit]

@@ -49,6 +49,7 @@ class _Saved:
 
 
 class SQLiteTrackerStore(SQLTrackerStore):
+    engine: sa.engine.Engine
     def __init__(
         self,
         domain: Domain | None = None,

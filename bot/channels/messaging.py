@@ -189,7 +189,7 @@ async def handle_turn(
 ) -> None:
     """Runs one patient message. A turn that failed or sent nothing (for example while the
     action server is down) sends the apology, so the patient knows to send it again."""
-    output: TurnOutput = message.output_channel  # type: ignore[assignment]
+    output: TurnOutput = message.output_channel
     if not (await run_turn(on_new_message, message) and output.sent):
         await output.send_apology(message.sender_id)
     await output.delivery.settle(output.answer_within_s)

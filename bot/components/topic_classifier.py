@@ -136,7 +136,7 @@ class TopicClassifier(GraphComponent, IntentClassifier):
         labels = [example.get(INTENT) for example in examples]
         model = _build_model(self._config).fit(texts, labels)
         self._scorer = CompiledTextModel(model)
-        self._scorer.check_against(model, texts)
+        self.scorer.check_against(model, texts)
         with self._model_storage.write_to(self._resource) as directory:
             joblib.dump(model, directory / MODEL_FILE)
         logger.info("Trained on %d examples of %d intents.", len(texts), len(set(labels)))
@@ -216,9 +216,9 @@ class TopicClassifier(GraphComponent, IntentClassifier):
         emergency = scores.get(EMERGENCY_INTENT, 0.0)
         peak = emergency
         if found:
-            index = list(self._scorer.classes).index(EMERGENCY_INTENT)
-            parts = [doc, *doc.sents]
-            peak = max(peak, *(float(self._scorer.probabilities(normalise(part))[index])
+            index = list(self.scorer.classes).index(EMERGENCY_INTENT)
+            parts: List[Doc | Span] = [doc, *doc.sents]
+            peak = max(peak, *(float(self.scorer.probabilities(normalise(part))[index])
                                for part in parts))
         return {EMERGENCY_SCORE: emergency, EMERGENCY_PEAK: peak,
                 SELF_HARM_SCORE: scores.get(SELF_HARM, 0.0)}
@@ -231,6 +231,13 @@ class TopicClassifier(GraphComponent, IntentClassifier):
             and any(entity.ent_id_ for entity in doc.ents)
         )
 
+    @property
+    def scorer(self) -> CompiledTextModel:
+        """The trained model; process() reads no message without one."""
+        if self._scorer is None:
+            raise RuntimeError("the topic classifier has not been trained")
+        return self._scorer
+
     def _reader(self, doc: Doc) -> PersonalReader:
         if self._personal is None:
             self._personal = PersonalReader(doc.vocab)
@@ -238,18 +245,18 @@ class TopicClassifier(GraphComponent, IntentClassifier):
 
     def _rank_message(self, doc: Doc, questions: List[Span]) -> List[Dict[str, Any]]:
         """Every intent with its probability; a story is scored mostly by what it asks."""
-        whole = self._scorer.probabilities(normalise(doc))
+        whole = self.scorer.probabilities(normalise(doc))
         if len(questions) and len(list(doc.sents)) > 1:
-            asked = self._scorer.probabilities(" ".join(normalise(q) for q in questions))
+            asked = self.scorer.probabilities(" ".join(normalise(q) for q in questions))
             weight = self._config["question_weight"]
             whole = weight * asked + (1 - weight) * whole
-        pairs = sorted(zip(self._scorer.classes, whole, strict=True),
+        pairs = sorted(zip(self.scorer.classes, whole, strict=True),
                        key=lambda pair: pair[1], reverse=True)
         return [{"name": str(name), "confidence": float(c)} for name, c in pairs]
 
     def _rank(self, text: str) -> List[Dict[str, Any]]:
-        probabilities = self._scorer.probabilities(text)
-        pairs = zip(self._scorer.classes, probabilities, strict=True)
+        probabilities = self.scorer.probabilities(text)
+        pairs = zip(self.scorer.classes, probabilities, strict=True)
         ranked = sorted(pairs, key=lambda pair: pair[1], reverse=True)
         return [
             {"name": str(name), "confidence": float(confidence)}

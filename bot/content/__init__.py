@@ -174,9 +174,9 @@ def _check_references(content: Content, allowed_placeholders: set[str]) -> None:
     for name, variants in content.behaviours.items():
         for key, value in variants.items():
             if key == "suggestions":
-                unknown = [t for t in value if t not in content.topics]
-                if unknown:
-                    raise ContentError(f"behaviours.{name}.suggestions: unknown {unknown}")
+                strangers = [t for t in value if t not in content.topics]
+                if strangers:
+                    raise ContentError(f"behaviours.{name}.suggestions: unknown {strangers}")
                 continue
             unknown = _placeholders(value) - allowed_placeholders - {"fact"}
             if unknown:

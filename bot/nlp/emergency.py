@@ -110,12 +110,12 @@ class EmergencyDetector:
         self._together: dict[str, list[str]] = {}
         for kind, rules in kinds.items():
             if rules.get("phrases"):
-                self._phrases.add(kind, list(nlp.tokenizer.pipe(rules["phrases"])))
+                self._phrases.add(kind, [nlp.make_doc(phrase) for phrase in rules["phrases"]])
             if rules.get("patterns"):
                 self._patterns.add(kind, rules["patterns"])
             weak = rules.get("weak") or {}
             if weak.get("phrases"):
-                self._phrases.add(kind + WEAK, list(nlp.tokenizer.pipe(weak["phrases"])))
+                self._phrases.add(kind + WEAK, [nlp.make_doc(phrase) for phrase in weak["phrases"]])
             if weak.get("patterns"):
                 self._patterns.add(kind + WEAK, weak["patterns"])
             for index, group in enumerate(rules.get("together", [])):
@@ -124,7 +124,7 @@ class EmergencyDetector:
                 phrases = [entry for entry in group if isinstance(entry, str)]
                 patterns = [entry for entry in group if isinstance(entry, list)]
                 if phrases:
-                    self._phrases.add(key, list(nlp.tokenizer.pipe(phrases)))
+                    self._phrases.add(key, [nlp.make_doc(phrase) for phrase in phrases])
                 if patterns:
                     self._patterns.add(key, patterns)
                 self._together.setdefault(kind, []).append(key)

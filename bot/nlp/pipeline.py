@@ -12,6 +12,7 @@ from pathlib import Path
 
 import spacy
 from spacy.language import Language
+from spacy.pipeline import EntityRuler
 
 from bot.nlp.vocabulary import concepts
 
@@ -27,6 +28,8 @@ def build_pipeline() -> Language:
     ruler = nlp.add_pipe(
         "entity_ruler", config={"phrase_matcher_attr": "LOWER", "overwrite_ents": True}
     )
+    if not isinstance(ruler, EntityRuler):
+        raise TypeError("spaCy's entity_ruler factory made no EntityRuler")
     nlp.initialize()
     ruler.add_patterns(
         [

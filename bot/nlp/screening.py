@@ -5,6 +5,7 @@ from __future__ import annotations
 import unicodedata
 
 from spacy.language import Language
+from spacy.pipeline import Lemmatizer
 from spacy.tokens import Doc
 
 # Longer messages are asked to be shortened rather than guessed at (emergencies still match).
@@ -22,7 +23,10 @@ class InputScreen:
     """Knows English words through the lemma tables of spacy-lookups-data and the stop words."""
 
     def __init__(self, nlp: Language) -> None:
-        table = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
+        lemmatizer = nlp.get_pipe("lemmatizer")
+        if not isinstance(lemmatizer, Lemmatizer):
+            raise TypeError("the pipeline's lemmatizer is not spaCy's lookup Lemmatizer")
+        table = lemmatizer.lookups.get_table("lemma_lookup")
         self._forms = table
         self._lemmas = frozenset(table.values())
         self._stop_words = nlp.Defaults.stop_words

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import spacy
 import yaml
@@ -66,7 +66,9 @@ class Redactor:
         """The identifiers in the text, in order, without overlaps."""
         doc = self._nlp.make_doc(text)
         candidates = []
-        for match_id, start, end, alignment in self._matcher(doc, with_alignments=True):
+        # spaCy's type stub knows only the 3-tuples; with_alignments adds the alignment.
+        matches = cast(list[Any], self._matcher(doc, with_alignments=True))
+        for match_id, start, end, alignment in matches:
             rule, kept = (int(part) for part in doc.vocab.strings[match_id].split(":"))
             first = start + next(i for i, token in enumerate(alignment) if token >= kept)
             candidates.append((rule, first - end, first, end))
