@@ -15,26 +15,18 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.content import Content, content
-from bot.contract import CRISIS_CONCERNS, OFFERED_TOPICS_SLOT, SAFETY_CONCERN_KEY
+from bot.content import Content, content, render
+from bot.contract import OFFERED_TOPICS_SLOT, SAFETY_CONCERN_KEY
 from bot.settings import ClinicSettings, settings
 
 logger = logging.getLogger(__name__)
 
-# One line break, not a blank line: Rasa's channels would split "\n\n" into separate
-# messages, and each part of a reply is meant to arrive as one message.
-PARAGRAPH = "\n"
 # The topics a turn offered as buttons, in order: a reply of "2" picks the second of them
 # (actions/options.py), on channels that number them instead of showing buttons as well.
 
 # Read once when the action server starts, so a broken answers file stops it at once.
 CONTENT: Content = content()
 SETTINGS: ClinicSettings = settings()
-
-
-def behaviour_text(behaviour: str, variant: str = "text") -> str:
-    """A behaviour's text with the clinic's settings filled in."""
-    return CONTENT.behaviour_text(behaviour, variant).format(**SETTINGS.as_placeholders())
 
 
 def topic_buttons(topic_ids: Iterable[str]) -> List[Dict[str, str]]:
@@ -72,11 +64,10 @@ class Reply:
     def answer(self, topic_id: str, framing: str = "{fact}") -> Reply:
         """The topic's vetted answer and its source; `framing` places it ("In general: {fact}")."""
         topic = CONTENT.topics[topic_id]
-        answer = framing.format(fact=topic.answer)
         self.parts.append(
             _Part(
                 topic=topic_id,
-                text=f"{answer}{PARAGRAPH}{topic.source.citation}",
+                text=render.answer_text(topic_id, framing),
                 offered=list(topic.related),
                 custom={
                     "topic": topic_id,
@@ -94,7 +85,7 @@ class Reply:
         suggestions: Iterable[str] | None = None,
         extra: Dict[str, Any] | None = None,
     ) -> Reply:
-        text = behaviour_text(behaviour, variant)
+        text = render.behaviour_text(behaviour, variant)
         suggested = list(CONTENT.suggestions(behaviour) if suggestions is None else suggestions)
         self.parts.append(
             _Part(
@@ -121,11 +112,9 @@ class Reply:
             raise ValueError("a reply needs at least one part")
         last = self.parts[-1]
         if self.concern:
-            variant = "crisis_line" if self.concern in CRISIS_CONCERNS else "safety_line"
-            last.text = f"{last.text}{PARAGRAPH}{behaviour_text('emergency', variant)}"
+            last.text = f"{last.text}{render.PARAGRAPH}{render.safety_line(self.concern)}"
             last.custom["safety"] = self.concern
-        if any(CONTENT.needs_provider_line(topic) for topic in self.topics):
-            last.text = f"{last.text}{PARAGRAPH}{CONTENT.provider_line}"
+        last.text = render.with_provider_line(last.text, self.topics)
         for part in self.parts:
             dispatcher.utter_message(
                 text=part.text,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any, Dict
 
-from bot.content import content
+from bot.content import render
 from bot.settings import settings
 
 
@@ -15,5 +15,5 @@ def widget_config(rasa_url: str) -> Dict[str, Any]:
     return {
         "serverUrl": rasa_url,
         "clinicName": clinic.clinic_name,
-        "disclaimer": content().behaviour_text("disclaimer").format(**clinic.as_placeholders()),
+        "disclaimer": render.behaviour_text("disclaimer"),
     }

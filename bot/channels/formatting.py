@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from bot.content import Source, content
+from bot.content import Source, render
 from bot.nlp.options import MAX_OPTIONS
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
@@ -224,5 +224,4 @@ class TurnFormatter:
 
 def numbered_list(options: tuple[Option, ...]) -> str:
     """The offered topics as lines "1. What causes calcifications?" under the intro line."""
-    intro = content().behaviour_text("numbered_topics")
-    return "\n".join([intro, *(f"{option.number}. {option.title}" for option in options)])
+    return render.numbered_options([(option.number, option.title) for option in options])

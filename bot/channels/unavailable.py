@@ -5,17 +5,15 @@ from __future__ import annotations
 
 from typing import Any, Dict, List
 
-from bot.content import content
+from bot.content import render
 from bot.contract import FALLBACK, TOPIC_FIELD
-from bot.settings import settings
 
 REASON = "service_unavailable"
 
 
 def unavailable_text() -> str:
     """The apology with the clinic's contact and the provider recommendation."""
-    text = content().behaviour_text(FALLBACK, REASON)
-    return f"{text.format(**settings().as_placeholders())} {content().provider_line}"
+    return render.apology(REASON)
 
 
 def unavailable_reply(recipient_id: str) -> List[Dict[str, Any]]:

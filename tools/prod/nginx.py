@@ -14,20 +14,19 @@ import sys
 from collections.abc import Mapping
 from pathlib import Path
 
-from bot.content import content
-from bot.settings import settings
+from bot.content.render import apology
+from bot.contract import FALLBACK, TOPIC_FIELD
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE = ROOT / "deploy" / "nginx.conf.template"
+RATE_LIMITED = "rate_limited"
 PLACEHOLDER = re.compile(r"\{\{([A-Z_]+)\}\}")
 
 
 def rate_limited_reply() -> str:
     """The REST channel's reply list, as JSON safe inside an nginx single-quoted string."""
-    text = content().behaviour_text("fallback", "rate_limited")
-    text = f"{text.format(**settings().as_placeholders())} {content().provider_line}"
-    body = [{"recipient_id": "", "text": text},
-            {"recipient_id": "", "custom": {"topic": "fallback", "reason": "rate_limited"}}]
+    body = [{"recipient_id": "", "text": apology(RATE_LIMITED)},
+            {"recipient_id": "", "custom": {TOPIC_FIELD: FALLBACK, "reason": RATE_LIMITED}}]
     return json.dumps(body).replace("'", "\\u0027")
 
 
