@@ -45,6 +45,8 @@ EXPECTED_TOPICS = {
     "biopsy_when",
     "stereotactic_biopsy",
 }
+# The content checks run over every topic the file has, so a new topic cannot skip them.
+FILE_TOPICS = sorted(load_content().topics)
 SOURCE_URL = "https://medlineplus.gov/ency/article/002113.htm"
 SOURCE_REVIEWED = dt.date(2023, 3, 11)
 MAX_GRADE = 8.0
@@ -88,14 +90,14 @@ def test_sentence_count_helper() -> None:
     assert sentence_count("One sentence without an end") == 0
 
 
-@pytest.mark.parametrize("topic_id", sorted(EXPECTED_TOPICS))
+@pytest.mark.parametrize("topic_id", FILE_TOPICS)
 def test_answer_has_two_to_five_sentences(content: Content, topic_id: str) -> None:
     answer = content.topics[topic_id].answer
     assert 2 <= sentence_count(answer) <= 5, answer
     assert 2 <= textstat.sentence_count(answer) <= 5, answer
 
 
-@pytest.mark.parametrize("topic_id", sorted(EXPECTED_TOPICS))
+@pytest.mark.parametrize("topic_id", FILE_TOPICS)
 def test_answer_reads_at_grade_8_or_lower(content: Content, topic_id: str) -> None:
     answer = content.topics[topic_id].answer
     assert textstat.flesch_kincaid_grade(answer) <= MAX_GRADE, answer

@@ -1,0 +1,70 @@
+"""SafetyRuleLayer, message by message: crisis language decides the turn at once, other
+emergency findings wait for SafetyDecision, a bare number picks an option, and input that
+cannot be a question is marked for the fallback."""
+
+from __future__ import annotations
+
+import pytest
+from rasa.engine.graph import ExecutionContext, GraphSchema
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.nlu.constants import SPACY_DOCS
+from rasa.nlu.utils.spacy_utils import SpacyModel
+from rasa.shared.nlu.constants import INTENT, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from spacy.language import Language
+
+from bot.components.safety_layer import RULE_FINDING_KEY, SafetyRuleLayer, is_decided
+from bot.contract import EMERGENCY_KEY, INPUT_ISSUE_KEY, OPTION_KEY, SELF_HARM
+
+
+@pytest.fixture(scope="module")
+def layer(tmp_path_factory: pytest.TempPathFactory) -> SafetyRuleLayer:
+    built = SafetyRuleLayer.create({}, LocalModelStorage(tmp_path_factory.mktemp("m")),
+                                   Resource("safety"), ExecutionContext(GraphSchema({})))
+    return built
+
+
+def read(layer: SafetyRuleLayer, nlp: Language, text: str) -> Message:
+    # Rasa's SpacyNLP lowercases the text before spaCy reads it.
+    message = Message(data={TEXT: text})
+    message.set(SPACY_DOCS[TEXT], nlp(text.lower()))
+    layer.process([message], SpacyModel(model=nlp, model_name="en_calcifications"))
+    return message
+
+
+def test_crisis_language_decides_the_turn_at_once(layer: SafetyRuleLayer, nlp: Language) -> None:
+    message = read(layer, nlp, "I want to end my life tonight")
+    assert message.get(EMERGENCY_KEY) == SELF_HARM
+    assert message.get(INTENT)["name"] == "emergency"
+    assert is_decided(message)
+
+
+def test_a_physical_emergency_waits_for_the_classifier(
+    layer: SafetyRuleLayer, nlp: Language
+) -> None:
+    message = read(layer, nlp, "I can't breathe and my lips are turning blue")
+    assert message.get(RULE_FINDING_KEY) == {"kind": "breathing", "certain": True, "sign": False}
+    assert message.get(EMERGENCY_KEY) is None
+    assert not is_decided(message)
+
+
+def test_a_plain_question_carries_no_finding(layer: SafetyRuleLayer, nlp: Language) -> None:
+    message = read(layer, nlp, "what are breast calcifications?")
+    assert message.get(RULE_FINDING_KEY) is None
+    assert not is_decided(message)
+
+
+def test_a_bare_number_picks_an_option(layer: SafetyRuleLayer, nlp: Language) -> None:
+    message = read(layer, nlp, "2")
+    assert message.get(OPTION_KEY) == 2
+    assert message.get(INTENT)["name"] == "choose_option"
+
+
+@pytest.mark.parametrize("text", ["", "   ", "🙂🙂🙂"])
+def test_input_that_is_no_question_goes_to_the_fallback(
+    layer: SafetyRuleLayer, nlp: Language, text: str
+) -> None:
+    message = read(layer, nlp, text)
+    assert message.get(INPUT_ISSUE_KEY)
+    assert message.get(INTENT)["name"] == "nlu_fallback"
