@@ -14,8 +14,8 @@ import logging
 from functools import partial
 from typing import Any, Dict
 
-from rasa.core.channels.callback import CallbackInput, CallbackOutput
-from rasa.core.channels.channel import UserMessage
+from rasa.core.channels.callback import CallbackInput
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.utils.endpoints import EndpointConfig
 from sanic import Blueprint, response
 from sanic.request import Request
@@ -40,22 +40,37 @@ REQUIRED = ("url",)
 BEARER = "Bearer "
 
 
-class CallbackReplies(Delivering, CallbackOutput):
+class CallbackReplies(Delivering, CollectingOutputChannel):
     """Posts each message to the callback URL as it is produced, bounded like every platform
-    call (bot/channels/delivery.py)."""
+    call (bot/channels/delivery.py), in the shape Rasa's own callback channel posts."""
+
+    def __init__(self, endpoint: EndpointConfig) -> None:
+        self.callback_endpoint = endpoint
+        super().__init__()
+
+    @classmethod
+    def name(cls) -> str:
+        return "callback"
 
     @property
     def sent(self) -> int:
         return len(self.messages)
 
-    async def _persist_message(self, message: Dict[str, Any]) -> None:
-        self.messages.append(message)
-        self.delivery.send(partial(self.callback_endpoint.request, "post",
-                                   content_type="application/json", json=message))
+    async def send_response(self, recipient_id: str, message: Dict[str, Any]) -> None:
+        """Collects the message as Rasa's callback channel does, then posts what it added."""
+        collected = len(self.messages)
+        await super().send_response(recipient_id, message)
+        for added in self.messages[collected:]:
+            self._post(added)
 
     async def send_apology(self, recipient_id: str) -> None:
         for message in unavailable_reply(recipient_id):
-            await self._persist_message(message)
+            self.messages.append(message)
+            self._post(message)
+
+    def _post(self, message: Dict[str, Any]) -> None:
+        self.delivery.send(partial(self.callback_endpoint.request, "post",
+                                   content_type="application/json", json=message))
 
 
 class CallbackChannel(MessagingChannel, CallbackInput):

@@ -11,6 +11,7 @@ link and the follow-up topics as buttons.
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any, Awaitable, Callable, Dict
 
 from rasa.core.channels.channel import UserMessage
@@ -41,6 +42,8 @@ REQUIRED = ("slack_token", "slack_signing_secret")
 SLACK_API_URL = "https://slack.com/api/"
 # Block Kit: a button's text takes 75 characters.
 MAX_BUTTON_TITLE = 75
+# Stands in for the signing secret while it is not set (the channel then answers 503).
+NOT_SET = "not-configured"
 
 
 class SlackReplies(FormattedOutput, SlackBot):
@@ -82,8 +85,10 @@ class SlackReplies(FormattedOutput, SlackBot):
                 }
             )
         # `text` is what notifications show; the blocks are what the conversation shows.
-        await self._post_message(
-            channel=self.slack_channel or recipient_id, text=outgoing.text, blocks=blocks
+        # slack_sdk leaves out a thread_ts of None.
+        await self.client.chat_postMessage(
+            channel=self.slack_channel or recipient_id, text=outgoing.text, blocks=blocks,
+            thread_ts=self.thread_id,
         )
 
 
@@ -98,13 +103,11 @@ class SlackChannel(MessagingChannel, SlackInput):
             setting(credentials, "slack_token"),
             slack_retry_reason_header="x-slack-retry-reason",
             slack_retry_number_header="x-slack-retry-num",
-            slack_signing_secret=setting(credentials, "slack_signing_secret"),
+            # Rasa refuses an empty secret; while it is missing the channel answers 503 anyway.
+            slack_signing_secret=setting(credentials, "slack_signing_secret") or NOT_SET,
         )
         self.api_url = setting(credentials, "api_url") or SLACK_API_URL
         self.check_settings(credentials)
-
-    def _validate_credentials(self) -> None:
-        """Rasa raises without a signing secret; here the channel then answers 503 instead."""
 
     def get_output_channel(
         self, channel: str | None = None, thread_id: str | None = None
@@ -144,14 +147,14 @@ class SlackChannel(MessagingChannel, SlackInput):
         event = payload.get("event")
         if not isinstance(event, dict):
             raise PayloadError("event must be an object.")
-        if not self._is_user_message(payload):
+        if not is_user_message(event):
             return response.json({"status": "ignored"})
         sender = sender_id(event.get("user"), "event.user")
         text = message_text(event.get("text"), "event.text")
         metadata = event_metadata(payload, event)
-        if not self._is_supported_channel(payload, metadata):
+        if not self.answers_in(event, metadata):
             return response.json({"status": "ignored"})
-        text = self._sanitize_user_message(text, metadata["users"])
+        text = without_mentions(text, metadata["users"])
         return await self._start(request, turn, text, sender, metadata)
 
     async def _interaction(
@@ -162,14 +165,11 @@ class SlackChannel(MessagingChannel, SlackInput):
         actions = payload.get("actions")
         if not isinstance(actions, list) or not actions or not isinstance(actions[0], dict):
             raise PayloadError("actions must be a list of objects.")
-        if not self._is_interactive_message(payload):
+        if actions[0].get("type") != "button":
             return response.json({"status": "ignored"})
         user = payload.get("user")
         sender = sender_id(user.get("id") if isinstance(user, dict) else None, "user.id")
-        value = self._get_interactive_response(actions[0])
-        if value is None:
-            return response.json({"status": "ignored"})
-        text = message_text(value, "actions[0].value")
+        text = message_text(actions[0].get("value"), "actions[0].value")
         return await self._start(request, turn, text, sender, interaction_metadata(payload))
 
     async def _start(
@@ -181,10 +181,31 @@ class SlackChannel(MessagingChannel, SlackInput):
         metadata: Dict[str, Any],
     ) -> HTTPResponse:
         """Rasa's hand-over: Slack's retries are skipped, the turn runs in the background."""
-        conversation = self._get_conversation_id(
-            sender, metadata["out_channel"], metadata["thread_id"]
+        return await self.process_message(request, turn, text, sender, metadata)
+
+    def answers_in(self, event: Dict[str, Any], metadata: Dict[str, Any]) -> bool:
+        """A direct message, a mention of the app, or the channel it is set to answer in."""
+        return (
+            event.get("channel_type") == "im"
+            or event.get("type") == "app_mention"
+            or metadata["out_channel"] == self.slack_channel
         )
-        return await self.process_message(request, turn, text, conversation, metadata)
+
+
+def is_user_message(event: Dict[str, Any]) -> bool:
+    """A person's message or mention with text; never another bot's (its own replies)."""
+    return (
+        event.get("type") in ("message", "app_mention")
+        and bool(event.get("text"))
+        and not event.get("bot_id")
+    )
+
+
+def without_mentions(text: str, user_ids: list[str]) -> str:
+    """The text without mentions of the app ("<@U123> what are calcifications?")."""
+    for user_id in user_ids:
+        text = re.sub(rf"\s*<@{re.escape(user_id)}>\s*", " ", text)
+    return text.strip()
 
 
 def _text_or_none(value: Any) -> str | None:
