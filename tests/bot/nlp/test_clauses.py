@@ -116,6 +116,8 @@ def personal(nlp: Language):
         "They found a cluster and want a biopsy. How likely is it that it's cancer?",
         "does this mean im cancer free? the pathology says benign",
         "Should I be worried? They called me back for more views.",
+        "are my calcifications cancer",
+        "quick one: is my result bad, and should I stop my calcium tablets?",
     ],
 )
 def test_questions_about_her_own_result(personal, text: str) -> None:
