@@ -24,10 +24,12 @@ PLACEHOLDER = re.compile(r"\{\{([A-Z_]+)\}\}")
 
 
 def rate_limited_reply() -> str:
-    """The REST channel's reply list, as JSON safe inside an nginx single-quoted string."""
+    """The REST channel's reply list, as JSON written inside an nginx single-quoted string:
+    nginx reads a backslash there as an escape ("\\n" would reach the client as a line break
+    inside a JSON string), so JSON's backslashes are doubled and a quote is spelled \\u0027."""
     body = [{"recipient_id": "", "text": apology(RATE_LIMITED)},
             {"recipient_id": "", "custom": {TOPIC_FIELD: FALLBACK, "reason": RATE_LIMITED}}]
-    return json.dumps(body).replace("'", "\\u0027")
+    return json.dumps(body).replace("\\", "\\\\").replace("'", "\\u0027")
 
 
 def values(environ: Mapping[str, str], nginx_dir: Path) -> dict[str, str]:
