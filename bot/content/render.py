@@ -4,7 +4,7 @@ clinic's settings, the provider-line rule, the citation, the safety line, the nu
 The action server, Rasa's channels (the apology, the numbered list), the widget server (the
 disclaimer) and the production nginx config (the rate-limit reply) all render through it, so an
 edit to answers.yml reads the same everywhere. Each process reads the file when it starts: after
-an edit, restart them all (`make run` again; `make reload` in production, see README).
+an edit, restart them all (README, "Edit an answer").
 """
 
 from __future__ import annotations
