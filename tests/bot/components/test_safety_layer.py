@@ -20,9 +20,8 @@ from bot.contract import EMERGENCY_KEY, INPUT_ISSUE_KEY, OPTION_KEY, SELF_HARM
 
 @pytest.fixture(scope="module")
 def layer(tmp_path_factory: pytest.TempPathFactory) -> SafetyRuleLayer:
-    built = SafetyRuleLayer.create({}, LocalModelStorage(tmp_path_factory.mktemp("m")),
-                                   Resource("safety"), ExecutionContext(GraphSchema({})))
-    return built
+    return SafetyRuleLayer.create({}, LocalModelStorage(tmp_path_factory.mktemp("m")),
+                                  Resource("safety"), ExecutionContext(GraphSchema({})))
 
 
 def read(layer: SafetyRuleLayer, nlp: Language, text: str) -> Message:
