@@ -15,14 +15,11 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.content import Content, content, render
+from bot.content import Content, Source, content, render
 from bot.contract import OFFERED_TOPICS_SLOT, SAFETY_CONCERN_KEY
 from bot.settings import ClinicSettings, settings
 
 logger = logging.getLogger(__name__)
-
-# The topics a turn offered as buttons, in order: a reply of "2" picks the second of them
-# (actions/options.py), on channels that number them instead of showing buttons as well.
 
 # Read once when the action server starts, so a broken answers file stops it at once.
 CONTENT: Content = content()
@@ -40,9 +37,10 @@ def topic_buttons(topic_ids: Iterable[str]) -> List[Dict[str, str]]:
 @dataclass
 class _Part:
     topic: str
-    text: str
+    blocks: List[render.Block]
     offered: List[str]
     custom: Dict[str, Any]
+    source: Source | None = None
 
 
 @dataclass
@@ -67,13 +65,14 @@ class Reply:
         self.parts.append(
             _Part(
                 topic=topic_id,
-                text=render.answer_text(topic_id, framing),
+                blocks=render.answer_blocks(topic_id, framing),
                 offered=list(topic.related),
                 custom={
                     "topic": topic_id,
                     "source": topic.source.as_payload(),
                     "related": list(topic.related),
                 },
+                source=topic.source,
             )
         )
         return self
@@ -85,12 +84,12 @@ class Reply:
         suggestions: Iterable[str] | None = None,
         extra: Dict[str, Any] | None = None,
     ) -> Reply:
-        text = render.behaviour_text(behaviour, variant)
+        blocks = [render.text_block(render.behaviour_text(behaviour, variant))]
         suggested = list(CONTENT.suggestions(behaviour) if suggestions is None else suggestions)
         self.parts.append(
             _Part(
                 topic=behaviour,
-                text=text,
+                blocks=blocks,
                 offered=suggested,
                 custom={"topic": behaviour, **(extra or {})},
             )
@@ -107,19 +106,31 @@ class Reply:
         return list(dict.fromkeys(topic for part in self.parts for topic in part.offered))
 
     def send(self, dispatcher: CollectingDispatcher) -> List[Dict[str, Any]]:
-        """Sends the messages; returns the event that records the offered topics."""
+        """Sends the messages, each as plain text and as blocks with its numbered options;
+        returns the event that records the offered topics."""
         if not self.parts:
             raise ValueError("a reply needs at least one part")
         last = self.parts[-1]
         if self.concern:
-            last.text = f"{last.text}{render.PARAGRAPH}{render.safety_line(self.concern)}"
+            last.blocks.append(render.text_block(render.safety_line(self.concern)))
             last.custom["safety"] = self.concern
-        last.text = render.with_provider_line(last.text, self.topics)
+        last.blocks.extend(map(render.text_block, render.provider_lines(self.topics)))
+        # A reply of "2" picks the second topic of the turn (actions/options.py reads the slot);
+        # the numbers travel with each message so that no channel counts them again.
+        numbers = {topic: number for number, topic in enumerate(self.offered, start=1)}
         for part in self.parts:
+            buttons = topic_buttons(part.offered)
             dispatcher.utter_message(
-                text=part.text,
-                buttons=topic_buttons(part.offered) or None,
-                json_message=part.custom,
+                text=render.plain_text(part.blocks, part.source),
+                buttons=buttons or None,
+                json_message={
+                    **part.custom,
+                    "blocks": part.blocks,
+                    "options": [
+                        {"number": numbers[topic], **button}
+                        for topic, button in zip(part.offered, buttons, strict=True)
+                    ],
+                },
             )
         logger.info("Replied with topics %s.", self.topics)
         return [SlotSet(OFFERED_TOPICS_SLOT, self.offered)]

@@ -1,11 +1,11 @@
 """How one reply looks on each messaging channel, so that the actions stay channel-agnostic.
 
-The actions send text, topic buttons and `custom` (actions/replies.py). Here that becomes what a
-channel can show: buttons where it has them, otherwise a numbered list ("Reply with a number")
-that a reply of "2" answers (bot/nlp/options.py); text split within the channel's length limit
-on line breaks, then sentences, so the citation and the provider line (each a line of their
-own) are never cut; and the source as a styled link where the channel can style one, otherwise
-the citation line with its plain URL, as the actions wrote it.
+The actions send text, topic buttons and `custom` with the reply's blocks and numbered options
+(actions/replies.py). Here that becomes what a channel can show: buttons where it has them,
+otherwise a numbered list ("Reply with a number") that a reply of "2" answers
+(bot/nlp/options.py); text split within the channel's length limit on line breaks, then
+sentences, so the citation and the provider line (each a line of their own) are never cut; and
+the source as a styled link where the channel can style one, otherwise the plain citation line.
 """
 
 from __future__ import annotations
@@ -93,10 +93,16 @@ def split_text(text: str, limit: int) -> list[str]:
     sentences, then between words; a line that fits is never cut."""
     if limit < 1:
         raise ValueError("limit must be positive")
-    units: list[tuple[str, str]] = []  # (joiner before the unit, unit)
-    for line in text.split("\n"):
-        pieces = _split_line(line, limit)
-        units.extend(("\n" if index == 0 else " ", piece) for index, piece in enumerate(pieces))
+    units = [
+        ("\n" if index == 0 else " ", piece)
+        for line in text.split("\n")
+        for index, piece in enumerate(_split_line(line, limit))
+    ]
+    return _join_units(units, limit)
+
+
+def _join_units(units: list[tuple[str, str]], limit: int) -> list[str]:
+    """Packs (joiner, unit) pairs into chunks of at most `limit` characters, in order."""
     chunks: list[str] = []
     current: str | None = None
     for joiner, unit in units:
@@ -136,16 +142,30 @@ def _pack(pieces: list[str], limit: int) -> list[str]:
     return packed
 
 
+def _custom(message: Mapping[str, Any]) -> Mapping[str, Any]:
+    custom = message.get("custom")
+    return custom if isinstance(custom, Mapping) else {}
+
+
 def message_source(message: Mapping[str, Any]) -> Source | None:
     """The source a medical answer cites, read back from its `custom` payload."""
-    custom = message.get("custom")
-    payload = custom.get("source") if isinstance(custom, Mapping) else None
+    payload = _custom(message).get("source")
     if not isinstance(payload, Mapping):
         return None
     try:
         return Source.from_payload(payload)
     except (KeyError, TypeError, ValueError):
         return None
+
+
+def message_blocks(message: Mapping[str, Any]) -> list[render.Block]:
+    """The blocks the action sent; a message without them (the apology, a client's own) is its
+    text, line by line."""
+    blocks = render.read_blocks(_custom(message).get("blocks"))
+    if blocks is not None:
+        return blocks
+    text = str(message.get("text") or "").strip()
+    return [render.text_block(line) for line in text.split("\n")] if text else []
 
 
 def message_buttons(message: Mapping[str, Any]) -> list[Mapping[str, Any]]:
@@ -160,31 +180,44 @@ def message_buttons(message: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     ]
 
 
-class TurnFormatter:
-    """Formats the messages of one turn for one channel.
+def message_options(message: Mapping[str, Any]) -> tuple[Option, ...]:
+    """The numbered options the action sent; a message without them numbers its own buttons."""
+    raw = _custom(message).get("options")
+    if isinstance(raw, list) and raw:
+        try:
+            return tuple(
+                Option(number=int(item["number"]), title=str(item["title"]),
+                       payload=str(item["payload"]))
+                for item in raw
+            )
+        except (KeyError, TypeError, ValueError):
+            pass
+    return tuple(
+        Option(number=number, title=button["title"], payload=button["payload"])
+        for number, button in enumerate(message_buttons(message), start=1)
+    )
 
-    Numbers continue across the messages of the turn and a topic offered twice keeps its number,
-    which is the order in which the actions record the offered topics (Reply.offered), so "2"
-    picks what the patient saw as 2. Use one formatter per incoming message.
-    """
+
+class TurnFormatter:
+    """Formats the messages of one turn for one channel: the blocks drawn line by line (the
+    citation as a link where the channel styles links), split within the channel's limit, and
+    the options as buttons or as a numbered list with the numbers the action gave them."""
 
     def __init__(self, style: ChannelStyle) -> None:
         self.style = style
-        self._numbers: dict[str, int] = {}
 
     def format(self, message: Mapping[str, Any]) -> list[Outgoing]:
         """The platform messages for one of the assistant's messages (none if it has no text)."""
-        text = str(message.get("text") or "").strip()
+        lines = render.draw(message_blocks(message), message_source(message),
+                            self._text_units, self._citation_units)
         buttons = message_buttons(message)
         options: tuple[Option, ...] = ()
         if buttons and not self.style.buttons:
-            options = tuple(
-                option for option in map(self._option, buttons) if option.number <= MAX_OPTIONS
-            )
-            text = f"{text}\n\n{numbered_list(options)}" if options else text
-        if not text:
-            return []
-        rendered = self._fit(text, message_source(message), self.style.max_chars)
+            options = tuple(o for o in message_options(message) if o.number <= MAX_OPTIONS)
+            if options:
+                lines.append(self._text_units(""))
+                lines.extend(map(self._text_units, numbered_list(options).split("\n")))
+        rendered = _join_units([unit for line in lines for unit in line], self.style.max_chars)
         last = len(rendered) - 1
         return [
             Outgoing(
@@ -195,31 +228,28 @@ class TurnFormatter:
             for index, chunk in enumerate(rendered)
         ]
 
-    def _option(self, button: Mapping[str, Any]) -> Option:
-        payload = button["payload"]
-        number = self._numbers.setdefault(payload, len(self._numbers) + 1)
-        return Option(number=number, title=button["title"], payload=payload)
+    def _citation_units(self, source: Source) -> list[tuple[str, str]]:
+        if self.style.link is None:
+            return self._text_units(source.citation)
+        return [("\n", self.style.link(self.style.escape(source.short_citation), source.url))]
 
-    def _fit(self, text: str, source: Source | None, limit: int) -> list[str]:
-        """Split, then rendered; a piece that escaping or link markup made too long is split
-        again, with the limit shrunk by the share the markup added."""
+    def _text_units(self, line: str) -> list[tuple[str, str]]:
+        """One line as escaped pieces that fit the limit, the first starting a new line."""
+        pieces = self._fit(line, self.style.max_chars)
+        return [("\n" if index == 0 else " ", piece) for index, piece in enumerate(pieces)]
+
+    def _fit(self, line: str, limit: int) -> list[str]:
+        """Split, then escaped; a piece that escaping made too long is split again, with the
+        limit shrunk by the share the escaping added."""
         fitted: list[str] = []
-        for piece in split_text(text, limit):
-            rendered = self._render(piece, source)
-            if len(rendered) <= self.style.max_chars or len(piece) <= 1:
-                fitted.append(rendered)
+        for piece in _split_line(line, limit):
+            escaped = self.style.escape(piece)
+            if len(escaped) <= self.style.max_chars or len(piece) <= 1:
+                fitted.append(escaped)
                 continue
-            smaller = len(piece) * self.style.max_chars // len(rendered)
-            fitted.extend(self._fit(piece, source, max(1, min(smaller, len(piece) - 1))))
+            smaller = len(piece) * self.style.max_chars // len(escaped)
+            fitted.extend(self._fit(piece, max(1, min(smaller, len(piece) - 1))))
         return fitted
-
-    def _render(self, text: str, source: Source | None) -> str:
-        escape = self.style.escape
-        if self.style.link is None or source is None or source.citation not in text:
-            return escape(text)
-        before, _, after = text.partition(source.citation)
-        link = self.style.link(escape(source.short_citation), source.url)
-        return f"{escape(before)}{link}{escape(after)}"
 
 
 def numbered_list(options: tuple[Option, ...]) -> str:

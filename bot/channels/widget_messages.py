@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any, Dict, List
 
+from bot.channels.formatting import message_blocks, message_source
 from bot.channels.payload import (
     MAX_MESSAGE_CHARS,
     MAX_SENDER_CHARS,
@@ -13,7 +14,7 @@ from bot.channels.payload import (
     PayloadError,
     clean_text,
 )
-from bot.content import Source
+from bot.content import Source, render
 
 # Kinds of bot message the widget does not draw but that other clients may; passed on unchanged.
 PASSED_ON = ("image", "attachment", "elements")
@@ -61,13 +62,6 @@ def read_user_message(
     return IncomingMessage(sender=sender, text=clean_text(text), metadata=metadata)
 
 
-def _source(custom: Dict[str, Any] | None) -> Source | None:
-    try:
-        return Source.from_payload(custom["source"])  # type: ignore[index]
-    except (KeyError, TypeError, ValueError):
-        return None
-
-
 def _quick_replies(message: Dict[str, Any]) -> List[Dict[str, str]]:
     buttons = message.get("buttons") or message.get("quick_replies") or []
     return [
@@ -79,17 +73,21 @@ def _quick_replies(message: Dict[str, Any]) -> List[Dict[str, str]]:
     ]
 
 
+def _link(source: Source) -> Dict[str, str]:
+    return {"text": source.short_citation, "url": source.url}
+
+
 def widget_message(message: Dict[str, Any]) -> Dict[str, Any]:
     """One bot message as one socket.io event, in the shape Rasa's own socket.io channel sends
     and every client of it draws (rasa-webchat, Rasa's chat widget): `text`, `quick_replies`
     when there are any, and everything else under `metadata`.
 
     The text keeps its citation line, so any client shows the source; `metadata.source_link`
-    gives it as a link, with the exact `line` that a client showing the link may hide (our
-    widget does), and `metadata.custom` carries the topic.
+    gives it as a link, `metadata.lines` the reply line by line with the citation as that link
+    (our widget draws these), and `metadata.custom` carries the topic.
     """
     custom = message.get("custom") if isinstance(message.get("custom"), dict) else None
-    source = _source(custom)
+    source = message_source(message)
     shaped: Dict[str, Any] = {
         "text": message.get("text") if isinstance(message.get("text"), str) else ""
     }
@@ -100,8 +98,11 @@ def widget_message(message: Dict[str, Any]) -> Dict[str, Any]:
     if custom is not None:
         metadata["custom"] = custom
     if source is not None:
-        metadata["source_link"] = {"text": source.short_citation, "url": source.url,
-                                   "line": source.citation}
+        metadata["source_link"] = _link(source)
+    lines = render.draw(message_blocks(message), source, lambda text: {"text": text},
+                        lambda cited: {"link": _link(cited)})
+    if lines:
+        metadata["lines"] = lines
     if metadata:
         shaped["metadata"] = metadata
     shaped.update({key: message[key] for key in PASSED_ON if message.get(key)})

@@ -1,6 +1,10 @@
 """The one place that turns answers.yml into what a patient reads: placeholders filled with the
 clinic's settings, the provider-line rule, the citation, the safety line, the numbered options.
 
+A reply travels as blocks (`custom.blocks`: text lines and the place of the citation) beside its
+plain text, so each channel draws the citation its own way (a link, or the plain line) with
+`draw`, instead of searching the text for it.
+
 The action server, Rasa's channels (the apology, the numbered list), the widget server (the
 disclaimer) and the production nginx config (the rate-limit reply) all render through it, so an
 edit to answers.yml reads the same everywhere. Each process reads the file when it starts: after
@@ -9,9 +13,10 @@ an edit, restart them all (README, "Edit an answer").
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, TypeVar
 
-from bot.content import content
+from bot.content import Source, content
 from bot.contract import CRISIS_CONCERNS, EMERGENCY, FALLBACK
 from bot.settings import settings
 
@@ -19,16 +24,64 @@ from bot.settings import settings
 # and each part of a reply is meant to arrive as one message.
 PARAGRAPH = "\n"
 
+TEXT_BLOCK = "text"
+CITATION_BLOCK = "citation"
+Block = dict[str, str]
+Drawn = TypeVar("Drawn")
+
 
 def behaviour_text(behaviour: str, variant: str = "text") -> str:
     """A behaviour's text with the clinic's settings filled in."""
     return content().behaviour_text(behaviour, variant).format(**settings().as_placeholders())
 
 
-def answer_text(topic_id: str, framing: str = "{fact}") -> str:
+def text_block(text: str) -> Block:
+    return {"type": TEXT_BLOCK, "text": text}
+
+
+def answer_blocks(topic_id: str, framing: str = "{fact}") -> list[Block]:
     """A topic's vetted answer, placed by `framing` ("In general: {fact}"), and its citation."""
     topic = content().topics[topic_id]
-    return f"{framing.format(fact=topic.answer)}{PARAGRAPH}{topic.source.citation}"
+    return [text_block(framing.format(fact=topic.answer)), {"type": CITATION_BLOCK}]
+
+
+def read_blocks(raw: Any) -> list[Block] | None:
+    """Blocks as a message's `custom` carries them; None when they are missing or malformed."""
+    if not isinstance(raw, list) or not raw:
+        return None
+    blocks: list[Block] = []
+    for block in raw:
+        if not isinstance(block, Mapping):
+            return None
+        if block.get("type") == CITATION_BLOCK:
+            blocks.append({"type": CITATION_BLOCK})
+        elif block.get("type") == TEXT_BLOCK and isinstance(block.get("text"), str):
+            blocks.append(text_block(block["text"]))
+        else:
+            return None
+    return blocks
+
+
+def draw(
+    blocks: Iterable[Block],
+    source: Source | None,
+    text: Callable[[str], Drawn],
+    citation: Callable[[Source], Drawn],
+) -> list[Drawn]:
+    """Each block in order: text by `text`, the citation by `citation` (left out without a
+    source)."""
+    drawn: list[Drawn] = []
+    for block in blocks:
+        if block["type"] == TEXT_BLOCK:
+            drawn.append(text(block["text"]))
+        elif source is not None:
+            drawn.append(citation(source))
+    return drawn
+
+
+def plain_text(blocks: Iterable[Block], source: Source | None) -> str:
+    """The reply as one text, the citation as its plain line with the URL."""
+    return PARAGRAPH.join(draw(blocks, source, str, lambda cited: cited.citation))
 
 
 def safety_line(concern: str) -> str:
@@ -36,11 +89,16 @@ def safety_line(concern: str) -> str:
     return behaviour_text(EMERGENCY, "crisis_line" if concern in CRISIS_CONCERNS else "safety_line")
 
 
+def provider_lines(topics: Iterable[str]) -> list[str]:
+    """The provider line when any of the topics calls for it, else nothing."""
+    if any(content().needs_provider_line(topic) for topic in topics):
+        return [content().provider_line]
+    return []
+
+
 def with_provider_line(text: str, topics: Iterable[str]) -> str:
     """The text, closed by the provider line when any of the topics calls for it."""
-    if any(content().needs_provider_line(topic) for topic in topics):
-        return f"{text}{PARAGRAPH}{content().provider_line}"
-    return text
+    return PARAGRAPH.join([text, *provider_lines(topics)])
 
 
 def apology(reason: str) -> str:

@@ -210,7 +210,7 @@ def test_questions_beyond_the_source_say_so_and_give_the_clinic(
 @pytest.mark.parametrize("issue", ["empty", "no_words", "too_long", "non_english"])
 def test_fallback_explains_unanswerable_input(issue: str) -> None:
     messages, _ = run(ActionFallback(), tracker("nlu_fallback", input_issue=issue))
-    assert messages[0]["custom"] == {"topic": "fallback", "reason": issue}
+    assert (messages[0]["custom"]["topic"], messages[0]["custom"]["reason"]) == ("fallback", issue)
     assert messages[0]["text"].startswith(content().behaviour_text("fallback", issue))
 
 

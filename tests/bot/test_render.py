@@ -72,3 +72,17 @@ def test_every_reply_that_needs_it_ends_with_the_provider_line_once() -> None:
     assert text.endswith(content().provider_line)
     assert text.count(content().provider_line) == 1
     assert render.with_provider_line("Hello.", ["greeting"]) == "Hello."
+
+
+def test_blocks_draw_as_the_plain_text_the_action_sends() -> None:
+    topic = content().topics["causes"]
+    blocks = render.answer_blocks("causes", "In general: {fact}")
+    assert render.plain_text(blocks, topic.source) == (
+        f"In general: {topic.answer}{render.PARAGRAPH}{topic.source.citation}")
+    assert render.plain_text(blocks, None) == f"In general: {topic.answer}"
+
+
+@pytest.mark.parametrize(
+    "raw", [None, [], "text", [{"type": "text"}], [{"type": "image", "url": "x"}], [["text"]]])
+def test_malformed_blocks_are_not_drawn(raw: object) -> None:
+    assert render.read_blocks(raw) is None

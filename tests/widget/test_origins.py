@@ -92,8 +92,7 @@ def test_an_allowed_page_gets_each_answer_as_one_event(servers: Servers) -> None
     assert message["text"] == (f"{topic.answer}\n{topic.source.citation}\n"
                                f"{content().provider_line}")
     assert message["metadata"]["source_link"] == {"text": topic.source.short_citation,
-                                                  "url": topic.source.url,
-                                                  "line": topic.source.citation}
+                                                  "url": topic.source.url}
     assert [reply["payload"] for reply in message["quick_replies"]] == [
         f"/{related}" for related in topic.related
     ]

@@ -399,19 +399,25 @@
   };
 
   // Messages come in Rasa's socket.io shape: text, quick_replies, and the rest under metadata.
-  // The text carries the citation line for every client; this widget shows it as a link.
+  // The text carries the citation line for every client; this widget draws `metadata.lines`
+  // instead, where the citation is a link.
   Widget.prototype.botEntry = function (message) {
     message = message && typeof message === "object" ? message : {};
     var meta = message.metadata && typeof message.metadata === "object" ? message.metadata : {};
     var replies = Array.isArray(message.quick_replies) ? message.quick_replies : [];
-    var source = meta.source_link && typeof meta.source_link === "object"
-      ? meta.source_link : null;
     var custom = meta.custom && typeof meta.custom === "object" ? meta.custom : {};
     var text = typeof message.text === "string" ? message.text : "";
-    if (source && typeof source.line === "string") {
-      text = text.split("\n").filter(function (line) {
-        return line.trim() !== source.line;
-      }).join("\n");
+    var source = null;
+    if (Array.isArray(meta.lines)) {
+      var texts = [];
+      meta.lines.forEach(function (line) {
+        if (line && typeof line.text === "string") {
+          texts.push(line.text);
+        } else if (line && line.link && typeof line.link === "object" && !source) {
+          source = line.link;
+        }
+      });
+      text = texts.join("\n");
     }
     return {
       from: "bot",

@@ -199,3 +199,23 @@ def test_a_fallback_lists_its_suggestions_under_the_provider_line() -> None:
     assert listed(outgoing.text) == {
         n + 1: content().topics[t].question for n, t in enumerate(suggested)
     }
+
+
+def test_channels_draw_the_numbers_the_action_gave_not_their_own() -> None:
+    message = {"text": "Pick one.", "buttons": [{"title": "Why?", "payload": "/causes"}],
+               "custom": {"options": [{"number": 4, "title": "Why?", "payload": "/causes"}]}}
+    (outgoing,) = TurnFormatter(SMS).format(message)
+    assert listed(outgoing.text) == {4: "Why?"}
+
+
+@pytest.mark.parametrize("style", ALL_STYLES)
+def test_the_citation_is_drawn_from_the_blocks_not_found_in_the_text(style: ChannelStyle) -> None:
+    source = content().topics["causes"].source
+    message = {"text": "whatever the text says",
+               "custom": {"source": source.as_payload(),
+                          "blocks": [{"type": "text", "text": "Fact."}, {"type": "citation"}]}}
+    (outgoing,) = TurnFormatter(style).format(message)
+    assert outgoing.text.startswith("Fact.\n")
+    assert "whatever" not in outgoing.text
+    assert source.url in outgoing.text
+    assert (source.short_citation in outgoing.text) == (style in STYLED)

@@ -106,9 +106,11 @@ def test_medical_answer_is_one_rasa_shaped_event_with_its_citation_and_a_source_
     assert set(shaped) == {"text", "quick_replies", "metadata"}
     assert shaped["text"] == message["text"]
     assert topic.source.citation in shaped["text"].split("\n")
-    assert shaped["metadata"]["source_link"] == {
-        "text": topic.source.short_citation, "url": topic.source.url,
-        "line": topic.source.citation}
+    link = {"text": topic.source.short_citation, "url": topic.source.url}
+    assert shaped["metadata"]["source_link"] == link
+    # The widget draws the lines: the citation is a link, not the plain line with its URL.
+    assert shaped["metadata"]["lines"] == [
+        {"text": topic.answer}, {"link": link}, {"text": content().provider_line}]
     assert shaped["metadata"]["custom"] == message["custom"]
     assert shaped["metadata"]["custom"]["topic"] == "causes"
     assert [reply["title"] for reply in shaped["quick_replies"]] == [
@@ -123,7 +125,9 @@ def test_each_answer_of_a_two_question_turn_keeps_its_own_source_and_topic() -> 
     shaped = [widget_message(m) for m in replies(Reply().answer("causes").answer("biopsy_when"))]
     assert [m["metadata"]["custom"]["topic"] for m in shaped] == ["causes", "biopsy_when"]
     for message in shaped:
-        assert message["metadata"]["source_link"]["line"] in message["text"]
+        link = message["metadata"]["source_link"]
+        assert {"link": link} in message["metadata"]["lines"]
+        assert link["url"] in message["text"]
 
 
 def test_behaviour_reply_keeps_its_text_and_has_no_source_link() -> None:
@@ -131,7 +135,8 @@ def test_behaviour_reply_keeps_its_text_and_has_no_source_link() -> None:
     shaped = widget_message(message)
     assert shaped["text"] == message["text"]
     assert "source_link" not in shaped["metadata"]
-    assert shaped["metadata"]["custom"] == {"topic": "greeting"}
+    assert shaped["metadata"]["custom"]["topic"] == "greeting"
+    assert shaped["metadata"]["lines"] == [{"text": message["text"]}]
     assert len(shaped["quick_replies"]) == len(content().suggestions("greeting"))
 
 
