@@ -187,10 +187,13 @@ class EmergencyDetector:
         targets = self.targets(doc)
         if not targets:
             return []
-        settled = [(start, end) for _, start, end in self._settled(doc)]
+        # A sign of now inside or before words that say it is over ("it started bleeding again
+        # ... now all is ok") does not count: the sentence settles it.
+        settled = [(doc[start].sent.start, end) for _, start, end in self._settled(doc)]
         acute = [(doc.vocab.strings[match_id], doc[start].sent.start)
-                 for match_id, start, end in self._acute(doc)
-                 if not any(s < end and start < e for s, e in settled)]
+                 for match_id, start, _ in self._acute(doc)
+                 if not any(sentence == doc[start].sent.start and start < end
+                            for sentence, end in settled)]
         acute_sentences = {sentence for _, sentence in acute}
         # A bare "now" ("and now I'm terrified") is too little to revive a sign told of
         # someone else or of an earlier day.

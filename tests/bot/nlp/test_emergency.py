@@ -48,6 +48,12 @@ def uncertain(kind: str) -> Finding:
 
 
 POSITIVE = [
+    ("infection", "I've had a fever since yesterday and the biopsy spot is hot and red"),
+    ("general", "my glucose meter reads 41, I'm sweaty and shaky"),
+    ("general", "slipped on the stairs and banged my head, now I keep vomiting"),
+    ("general", "the whole flat smells of gas and I feel sick"),
+    ("fainting", "my knees just gave way and I'm on the bathroom floor"),
+    ("self_harm", "I have counted how many of the sleeping tablets it would take"),
     ("chest_pain", "I have chest pain"),
     ("chest_pain", "my chest hurts"),
     ("chest_pain", "sharp pain in my chest since this morning"),
@@ -151,9 +157,14 @@ def test_faq_questions_are_not_emergencies(detect: Detect, text: str) -> None:
         "my sister had a heart attack last spring; can calcium in vessels show on a mammogram?",
         "i fainted during my biopsy years ago, is the new one done lying down",
         "I bled a little after my biopsy but I'm totally fine now",
+        "in my forties I passed out from low iron, nothing since; are calcs linked to anemia",
+        "red and feverish after the biopsy on monday and today everything is normal, no fever",
+        "broke out in hives at the dentist once. which numbing drug do they use for a biopsy?",
+        "I've been seizure free for a decade, is a stereotactic biopsy safe for me",
         # denied
         "this isn't an emergency, but what are microcalcifications",
         "no bleeding and no fever, just wondering how long the soreness lasts",
+        "didnt bleed and didnt faint, when do the results come",
     ],
 )
 def test_figurative_past_and_denied_are_not_emergencies(detect: Detect, text: str) -> None:
@@ -166,6 +177,9 @@ def test_figurative_past_and_denied_are_not_emergencies(detect: Detect, text: st
         ("bleeding", "what if i start bleeding heavily after the biopsy?"),
         ("infection", "should I go to the ER if I get a fever and the breast is red?"),
         ("breathing", "a lady in my group couldnt breathe at her callback, what are those calcs"),
+        ("bleeding", "our patient takes blood thinners: should we expect heavy bleeding after?"),
+        ("infection", "the leaflet says to call about fever after a biopsy with the breast red"),
+        ("chest_pain", "would chest pain after a mammogram mean anything"),
     ],
 )
 def test_hypothetical_or_someone_else_is_uncertain(detect: Detect, kind: str, text: str) -> None:
