@@ -10,7 +10,8 @@ Each patch, what Rasa 3.6 does without it, and the tests that guard it (tests/bo
 
 - no_jax: JAX kept out; else TensorFlow imports it, 65 MB and 1.5 s per server.
   Guard: test_serve.py.
-- preload: the model loaded before Sanic forks; else every worker loads its own copy.
+- preload: the model loaded, and one message parsed, before Sanic forks; else every worker
+  loads its own copy, and the components build their rules at a patient's first message.
   Guard: test_serve.py.
 - redaction: `MessageProcessor.log_message` redacts names, phones and e-mails; else they reach
   the NLU, the logs and the stores. Guard: rasa_patches/test_redaction.py.

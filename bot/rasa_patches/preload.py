@@ -6,6 +6,10 @@ and of every page the load touches. Here the main process loads the model graph 
 freezes the garbage collector's view of all that is loaded (`gc.freeze`), so that the workers
 inherit the loaded graph by fork and keep sharing its memory pages instead of copying them.
 A worker asked to load another model, or the same file after it changed, loads it as Rasa does.
+
+Before the freeze, one message runs through the NLU graph, so that what the components build
+on first use (the emergency rules, the personal-question reader) is built at start-up: a
+broken rule file or an incompatible Rasa stops the server then, not at a patient's message.
 """
 
 from __future__ import annotations
@@ -16,8 +20,11 @@ from pathlib import Path
 from typing import Any, Callable, Tuple
 
 import rasa.core.run
+from rasa.core.channels.channel import UserMessage
 from rasa.core.processor import MessageProcessor
+from rasa.engine.constants import PLACEHOLDER_MESSAGE, PLACEHOLDER_TRACKER
 from rasa.model import get_latest_model
+from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.rasa_patches.patching import replace
 
@@ -54,8 +61,24 @@ def preload(model_path: str | Path) -> None:
     if key is None or key in _preloaded:
         return
     _preloaded.clear()
-    _preloaded[key] = MessageProcessor._load_model(model_path)
+    _preloaded[key] = loaded = MessageProcessor._load_model(model_path)
+    _warm_up(loaded)
     gc.freeze()
+
+
+WARM_UP_TEXT = "what are breast calcifications?"
+
+
+def _warm_up(loaded: Loaded) -> None:
+    """Parses one message, as MessageProcessor does, so that lazy parts are built now."""
+    _, metadata, graph_runner = loaded
+    if metadata.nlu_target is None:
+        return
+    graph_runner.run(
+        inputs={PLACEHOLDER_MESSAGE: [UserMessage(WARM_UP_TEXT, sender_id="warm-up")],
+                PLACEHOLDER_TRACKER: DialogueStateTracker("warm-up", [])},
+        targets=[metadata.nlu_target],
+    )
 
 
 def install() -> None:

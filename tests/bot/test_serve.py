@@ -29,7 +29,18 @@ from_folder = MessageProcessor._load_model(os.path.dirname(model))
 stat = os.stat(model)
 os.utime(model, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
 after_change = MessageProcessor._load_model(model)
+# What the pipeline builds on first use was built by preload: building it again now fails.
+import bot.components.safety_layer as safety_layer, bot.components.topic_classifier as classifier
+def built_after_start_up(*args, **kwargs):
+    raise RuntimeError("built after start-up")
+safety_layer.EmergencyDetector = safety_layer.InputScreen = built_after_start_up
+classifier.PersonalReader = built_after_start_up
+from rasa.core.channels.channel import UserMessage
+from rasa.engine.constants import PLACEHOLDER_MESSAGE
+first[2].run(inputs={PLACEHOLDER_MESSAGE: [UserMessage("I can't breathe, do I need a biopsy?")]},
+             targets=[first[1].nlu_target])
 print(json.dumps({
+    "parsed_without_building_again": True,
     "jax_imported": any(name.split(".")[0] in ("jax", "jaxlib") for name in sys.modules),
     "tensorflow_works": int(tensorflow.constant(2) * 3) == 6,
     "frozen_by_preload": gc.get_freeze_count() > frozen_before,
@@ -62,6 +73,11 @@ def test_a_worker_reuses_the_model_its_main_process_loaded(outcome: dict) -> Non
     assert outcome["same_graph_again"] and outcome["same_graph_from_its_folder"]
     assert outcome["model_name"] == "served.tar.gz"
     assert outcome["frozen_by_preload"]
+
+
+def test_the_pipeline_is_built_before_the_first_patient_message(outcome: dict) -> None:
+    # The program stops before it prints if a component builds its rules at this late parse.
+    assert outcome["parsed_without_building_again"]
 
 
 def test_another_model_or_a_changed_file_is_loaded_as_rasa_does(outcome: dict) -> None:
