@@ -21,7 +21,7 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.components.safety_layer import EMERGENCY_INTENT, RULE_FINDING_KEY, decide
+from bot.components.safety_layer import RULE_FINDING_KEY, decide
 from bot.components.topic_classifier import (
     EMERGENCY_PEAK,
     EMERGENCY_SCORE,
@@ -31,6 +31,7 @@ from bot.components.topic_classifier import (
 )
 from bot.contract import (
     CRISIS_CONCERNS,
+    EMERGENCY,
     EMERGENCY_KEY,
     SAFETY_CONCERN_KEY,
     SELF_HARM,
@@ -121,7 +122,7 @@ class SafetyDecision(GraphComponent, IntentClassifier):
             if verdict.emergency:
                 logger.info("Emergency (%s): emergency reply.", verdict.emergency)
                 message.set(EMERGENCY_KEY, verdict.emergency, add_to_output=True)
-                decide(message, EMERGENCY_INTENT)
+                decide(message, EMERGENCY)
             elif verdict.concern:
                 logger.info("Possible emergency (%s): answer with a safety line.", verdict.concern)
                 message.set(SAFETY_CONCERN_KEY, verdict.concern, add_to_output=True)

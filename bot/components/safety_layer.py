@@ -31,7 +31,6 @@ from bot.nlp.screening import InputScreen
 
 logger = logging.getLogger(__name__)
 
-EMERGENCY_INTENT = EMERGENCY
 # Where the rules leave their finding for SafetyDecision (not part of the parse output).
 RULE_FINDING_KEY = "rule_finding"
 FALLBACK_INTENT = "nlu_fallback"
@@ -87,7 +86,7 @@ class SafetyRuleLayer(GraphComponent, IntentClassifier):
                 # The crisis reply never waits for the classifier.
                 logger.info("Crisis rule matched.")
                 message.set(EMERGENCY_KEY, SELF_HARM, add_to_output=True)
-                decide(message, EMERGENCY_INTENT)
+                decide(message, EMERGENCY)
                 continue
             if finding:
                 # Weighed against the classifier by SafetyDecision.

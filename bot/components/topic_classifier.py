@@ -29,18 +29,23 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 from spacy.tokens import Doc, Span
 
 from bot.components.compiled_model import CompiledTextModel
-from bot.components.safety_layer import EMERGENCY_INTENT, RULE_FINDING_KEY, is_decided
+from bot.components.safety_layer import RULE_FINDING_KEY, is_decided
 from bot.content import content
-from bot.contract import FACT_TOPIC_KEY, NOT_COVERED, PERSONAL_DIAGNOSIS, SELF_HARM, TOPICS_KEY
+from bot.contract import (
+    EMERGENCY,
+    FACT_TOPIC_KEY,
+    NOT_COVERED,
+    PERSONAL_DIAGNOSIS,
+    SELF_HARM,
+    TOPICS_KEY,
+)
 from bot.nlp.clauses import PersonalReader, question_clauses, question_sentences
 
 logger = logging.getLogger(__name__)
 
 MODEL_FILE = "topic_classifier.joblib"
-PERSONAL_INTENT = PERSONAL_DIAGNOSIS
-NOT_COVERED_INTENT = NOT_COVERED
 # Intents the classifier scores but never decides: SafetyDecision weighs their scores.
-RISK_INTENTS = frozenset({SELF_HARM, EMERGENCY_INTENT})
+RISK_INTENTS = frozenset({SELF_HARM, EMERGENCY})
 # Where the classifier leaves those scores for SafetyDecision (not part of the parse output).
 RISK_SCORES_KEY = "risk_scores"
 # Its scores: the emergency intent's probability in the message's ranking, its highest
@@ -183,15 +188,16 @@ class TopicClassifier(GraphComponent, IntentClassifier):
         ranking = [entry for entry in ranking if entry["name"] not in RISK_INTENTS]
         medical = content().topics
         top = ranking[0]
-        if top["name"] == PERSONAL_INTENT or self._reader(doc).asks_about_herself(doc, questions):
+        personal = top["name"] == PERSONAL_DIAGNOSIS
+        if personal or self._reader(doc).asks_about_herself(doc, questions):
             fact = next((entry["name"] for entry in ranking if entry["name"] in medical), None)
             if fact:
                 message.set(FACT_TOPIC_KEY, fact, add_to_output=True)
-            top = {"name": PERSONAL_INTENT, "confidence": max(top["confidence"], 1.0)}
-            ranking = [top] + [entry for entry in ranking if entry["name"] != PERSONAL_INTENT]
+            top = {"name": PERSONAL_DIAGNOSIS, "confidence": max(top["confidence"], 1.0)}
+            ranking = [top] + [entry for entry in ranking if entry["name"] != PERSONAL_DIAGNOSIS]
         elif self._unplaced(doc, questions, top):
-            top = {"name": NOT_COVERED_INTENT, "confidence": 1.0}
-            ranking = [top] + [entry for entry in ranking if entry["name"] != NOT_COVERED_INTENT]
+            top = {"name": NOT_COVERED, "confidence": 1.0}
+            ranking = [top] + [entry for entry in ranking if entry["name"] != NOT_COVERED]
         else:
             topics = self._clause_topics(doc, questions)
             if len(topics) >= 2:
@@ -213,10 +219,10 @@ class TopicClassifier(GraphComponent, IntentClassifier):
         """What SafetyDecision weighs. The peak over single sentences, which finds an
         emergency told beside a question, is computed only when the rules found something."""
         scores = {entry["name"]: entry["confidence"] for entry in ranking}
-        emergency = scores.get(EMERGENCY_INTENT, 0.0)
+        emergency = scores.get(EMERGENCY, 0.0)
         peak = emergency
         if found:
-            index = list(self.scorer.classes).index(EMERGENCY_INTENT)
+            index = list(self.scorer.classes).index(EMERGENCY)
             parts: List[Doc | Span] = [doc, *doc.sents]
             peak = max(peak, *(float(self.scorer.probabilities(normalise(part))[index])
                                for part in parts))
