@@ -7,6 +7,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
+from rasa.core.channels.channel import OutputChannel, UserMessage
+
 # Far above any real question; longer bodies are refused before they reach the pipeline.
 MAX_MESSAGE_CHARS = 20_000
 MAX_SENDER_CHARS = 128
@@ -22,6 +24,11 @@ class IncomingMessage:
     sender: str
     text: str
     metadata: dict[str, Any] | None = field(default=None)
+
+    def for_rasa(self, output: OutputChannel, input_channel: str) -> UserMessage:
+        """The message as Rasa takes it, answered through `output`."""
+        return UserMessage(self.text, output, self.sender, input_channel=input_channel,
+                           metadata=self.metadata)
 
 
 def clean_text(text: str) -> str:

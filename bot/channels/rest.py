@@ -43,14 +43,7 @@ class CheckedRestInput(RestInput):
                 return response.json({"error": str(error)}, status=400)
             collector = CollectingOutputChannel()
             completed = await run_turn(
-                on_new_message,
-                UserMessage(
-                    incoming.text,
-                    collector,
-                    incoming.sender,
-                    input_channel=self.name(),
-                    metadata=incoming.metadata,
-                ),
+                on_new_message, incoming.for_rasa(collector, input_channel=self.name())
             )
             # An answer whose turn failed (say, the conversation could not be stored) is
             # dropped: the apology asks her to send it again, and the retry is stored.

@@ -143,14 +143,7 @@ class ClinicSocketIOInput(SocketIOInput):
                 await sio.enter_room(sid, incoming.sender, namespace=self.namespace)
             output = ClinicSocketIOOutput(sio, self.bot_message_evt)
             completed = await run_turn(
-                on_new_message,
-                UserMessage(
-                    incoming.text,
-                    output,
-                    incoming.sender,
-                    input_channel=self.name(),
-                    metadata=incoming.metadata,
-                ),
+                on_new_message, incoming.for_rasa(output, input_channel=self.name())
             )
             if not completed or not output.messages_sent:
                 await output.send_unavailable(incoming.sender)
