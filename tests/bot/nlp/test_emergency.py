@@ -54,6 +54,11 @@ POSITIVE = [
     ("general", "the whole flat smells of gas and I feel sick"),
     ("fainting", "my knees just gave way and I'm on the bathroom floor"),
     ("self_harm", "I have counted how many of the sleeping tablets it would take"),
+    ("self_harm", "mum keeps saying she wants to die and asked me where the gun is"),
+    ("fainting", "my vision is tunneling and I think I'm about to go down"),
+    ("overdose", "by mistake I double-dosed my metoprolol, 200 mg total"),
+    ("allergic_reaction", "hivs all over me after that shot"),
+    ("bleeding", "the biopsy site still hasn't stopped bleeding"),
     ("chest_pain", "I have chest pain"),
     ("chest_pain", "my chest hurts"),
     ("chest_pain", "sharp pain in my chest since this morning"),
@@ -161,6 +166,8 @@ def test_faq_questions_are_not_emergencies(detect: Detect, text: str) -> None:
         "red and feverish after the biopsy on monday and today everything is normal, no fever",
         "broke out in hives at the dentist once. which numbing drug do they use for a biopsy?",
         "I've been seizure free for a decade, is a stereotactic biopsy safe for me",
+        "the bleeding stopped on its own, today it is just a bruise; is soreness normal",
+        "in high school I took too many aspirin by accident, ancient history. do meds cause calcs",
         # denied
         "this isn't an emergency, but what are microcalcifications",
         "no bleeding and no fever, just wondering how long the soreness lasts",
@@ -180,6 +187,7 @@ def test_figurative_past_and_denied_are_not_emergencies(detect: Detect, text: st
         ("bleeding", "our patient takes blood thinners: should we expect heavy bleeding after?"),
         ("infection", "the leaflet says to call about fever after a biopsy with the breast red"),
         ("chest_pain", "would chest pain after a mammogram mean anything"),
+        ("bleeding", "is heavy bleeding more likely with blood thinners?"),
     ],
 )
 def test_hypothetical_or_someone_else_is_uncertain(detect: Detect, kind: str, text: str) -> None:
