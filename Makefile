@@ -31,7 +31,7 @@ $(foreach var,$(CHANNEL_VARS),$(eval export $(var) ?=))
 export ACTION_SERVER_TOKEN ?=
 export WIDGET_PORT ?= 8080
 
-.PHONY: help install spacy-model train run test test-unit widget webchat chromium validate test-nlu test-core lint tune-fallback eval bench fuzz purge clean run-prod test-prod loadtest
+.PHONY: help install spacy-model train run test test-unit widget webchat chromium validate test-nlu test-core lint tune-fallback eval bench fuzz purge clean run-prod test-prod loadtest review
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -89,6 +89,9 @@ chromium: ## Install Debian's chromium for the browser test when /usr/bin/chromi
 lint: $(VENV)/.installed ## ruff over the project's Python, mypy over bot/ and actions/
 	$(BIN)/ruff check bot actions tests scripts tools
 	$(BIN)/mypy
+
+review: $(VENV)/.installed ## Clinical sign-off of the answers in the terminal (ARGS=--list, ARGS='--sign "Name, RN"')
+	$(BIN)/python -m tools.review $(ARGS)
 
 tune-fallback: $(VENV)/.installed $(SPACY_MODEL)/meta.json ## Score fallback thresholds by 5-fold cross-validation
 	$(BIN)/python scripts/tune_fallback.py

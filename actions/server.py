@@ -25,6 +25,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot import log_secrets
+from bot.content import review
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +33,7 @@ TOKEN_ENV = "ACTION_SERVER_TOKEN"
 TOKEN_HEADER = "X-Action-Token"
 WORKERS_ENV = "ACTION_SERVER_WORKERS"
 OPEN_PATHS = frozenset({"/health"})
+Middleware = Callable[[Request], Awaitable[HTTPResponse | None]]
 
 
 def is_authorised(path: str, headers: Mapping[str, str], token: str) -> bool:
@@ -42,7 +44,7 @@ def is_authorised(path: str, headers: Mapping[str, str], token: str) -> bool:
     return hmac.compare_digest(sent.encode(), token.encode())
 
 
-def token_check(token: str) -> Callable[[Request], Awaitable[HTTPResponse | None]]:
+def token_check(token: str) -> Middleware:
     """A Sanic request middleware that refuses requests without the token."""
 
     async def check(request: Request) -> HTTPResponse | None:
@@ -54,11 +56,23 @@ def token_check(token: str) -> Callable[[Request], Awaitable[HTTPResponse | None
     return check
 
 
+def health_with_review() -> Middleware:
+    """rasa_sdk's GET /health, with the clinical review state of the answers added."""
+
+    async def health(request: Request) -> HTTPResponse | None:
+        if request.method != "GET" or request.path != "/health":
+            return None
+        return response.json(review.health())
+
+    return health
+
+
 def build_app(
     actions: str, token: str, cors_origins: Sequence[str] | None = None, auto_reload: bool = False
 ) -> Sanic:
     """rasa_sdk's app for the actions package, behind the token check when a token is set."""
     app = create_app(actions, cors_origins=cors_origins, auto_reload=auto_reload)
+    app.register_middleware(health_with_review(), "request")
     if token:
         app.register_middleware(token_check(token), "request")
     return app
@@ -94,6 +108,10 @@ def main(argv: Sequence[str] | None = None) -> None:
         args.logging_config_file,
     )
     utils.update_sanic_log_level()
+    try:
+        review.check_at_start_up("The action server")
+    except review.UnreviewedContentError as error:
+        raise SystemExit(str(error)) from None
     token = os.environ.get(TOKEN_ENV, "").strip()
     if not token:
         logger.warning(

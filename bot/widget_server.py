@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 
+from bot.content import review
 from bot.settings import settings
 from bot.widget_config import widget_config
 
@@ -118,7 +119,7 @@ def make_app(rasa_url: str, assets: Path = DEFAULT_ASSETS) -> web.Application:
         return web.json_response(widget_config(rasa_url), headers={"Cache-Control": "no-cache"})
 
     async def health(_: web.Request) -> web.Response:
-        return web.json_response({"status": "ok"})
+        return web.json_response(review.health())
 
     async def no_icon(_: web.Request) -> web.Response:
         return web.Response(status=204)

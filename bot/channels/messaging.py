@@ -25,6 +25,7 @@ from bot.channels.formatting import ChannelStyle, Outgoing, TurnFormatter
 from bot.channels.payload import MAX_MESSAGE_CHARS, PayloadError, clean_text
 from bot.channels.turn import run_turn
 from bot.channels.unavailable import unavailable_text
+from bot.content import review
 
 logger = logging.getLogger(__name__)
 
@@ -102,7 +103,7 @@ class MessagingChannel:
 
         @webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
-            return response.json({"status": "ok"})
+            return response.json(review.health())
 
         self.add_routes(webhook, on_new_message)
         return webhook

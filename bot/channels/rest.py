@@ -19,6 +19,7 @@ from sanic.response import HTTPResponse
 from bot.channels.payload import PayloadError, parse_message
 from bot.channels.turn import run_turn
 from bot.channels.unavailable import unavailable_reply
+from bot.content import review
 
 
 class CheckedRestInput(RestInput):
@@ -33,7 +34,7 @@ class CheckedRestInput(RestInput):
 
         @webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
-            return response.json({"status": "ok"})
+            return response.json(review.health())
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:

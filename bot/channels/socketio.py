@@ -29,6 +29,7 @@ from bot.channels.payload import PayloadError
 from bot.channels.turn import run_turn
 from bot.channels.unavailable import unavailable_reply
 from bot.channels.widget_messages import read_user_message, session_id_from, widget_message
+from bot.content import review
 from bot.settings import settings
 
 REJECTED_EVT = "user_message_rejected"
@@ -114,7 +115,7 @@ class ClinicSocketIOInput(SocketIOInput):
 
         @socketio_webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
-            return response.json({"status": "ok"})
+            return response.json(review.health())
 
         @sio.on("connect", namespace=self.namespace)
         async def connect(sid: str, environ: Dict, auth: Any = None) -> bool:

@@ -7,10 +7,11 @@ import string
 from dataclasses import dataclass, fields
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Collection, Mapping
 
 import yaml
 
+from bot.content.statements import statements
 from bot.contract import BEHAVIOURS, PROVIDER_BEHAVIOURS
 from bot.settings import ClinicSettings
 
@@ -74,7 +75,10 @@ class Topic:
     question: str
     answer: str
     source: Source
-    checked: dt.date
+    # The source's key in answers.yml (statements.yml names its stored article by it).
+    source_key: str
+    # Ids of the source statements the answer rests on (statements.yml).
+    statements: tuple[str, ...]
     related: tuple[str, ...]
 
 
@@ -110,11 +114,22 @@ def _text(value: Any, where: str) -> str:
     return " ".join(value.split())
 
 
+def _statements(value: Any, where: str, known: Collection[str]) -> tuple[str, ...]:
+    if not isinstance(value, list) or not value:
+        raise ContentError(f"{where}: name the source statements the answer rests on")
+    unknown = [item for item in value if item not in known]
+    if unknown:
+        raise ContentError(f"{where}: no such statements in statements.yml: {unknown}")
+    return tuple(value)
+
+
 def _placeholders(template: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(template) if name}
 
 
-def parse_content(raw: Mapping[str, Any], allowed_placeholders: set[str]) -> Content:
+def parse_content(
+    raw: Mapping[str, Any], allowed_placeholders: set[str], statement_ids: Collection[str]
+) -> Content:
     """Builds the content from the parsed YAML, raising ContentError on any broken rule."""
     sources = {
         key: Source(
@@ -135,7 +150,9 @@ def parse_content(raw: Mapping[str, Any], allowed_placeholders: set[str]) -> Con
             question=_text(entry.get("question"), f"{where}.question"),
             answer=_text(entry.get("answer"), f"{where}.answer"),
             source=sources[entry["source"]],
-            checked=_date(entry.get("checked"), f"{where}.checked"),
+            source_key=entry["source"],
+            statements=_statements(entry.get("statements"), f"{where}.statements",
+                                   statement_ids),
             related=tuple(entry.get("related") or ()),
         )
     behaviours = raw.get("behaviours") or {}
@@ -184,9 +201,10 @@ def _check_references(content: Content, allowed_placeholders: set[str]) -> None:
 
 
 def load_content(path: Path = ANSWERS_FILE) -> Content:
-    """Reads and checks an answers file."""
+    """Reads and checks an answers file against the clinic settings and the statements."""
     allowed = {field.name for field in fields(ClinicSettings)}
-    return parse_content(yaml.safe_load(path.read_text(encoding="utf-8")), allowed)
+    return parse_content(yaml.safe_load(path.read_text(encoding="utf-8")), allowed,
+                         statements().by_id)
 
 
 @lru_cache(maxsize=1)

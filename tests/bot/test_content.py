@@ -25,6 +25,7 @@ from bot.content import (
     load_content,
     parse_content,
 )
+from bot.content.statements import statements
 from bot.settings import ClinicSettings, load_settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -51,6 +52,7 @@ SOURCE_URL = "https://medlineplus.gov/ency/article/002113.htm"
 SOURCE_REVIEWED = dt.date(2023, 3, 11)
 MAX_GRADE = 8.0
 ALLOWED_PLACEHOLDERS = {field.name for field in fields(ClinicSettings)}
+STATEMENT_IDS = set(statements().by_id)
 
 # A sentence ends at . ! or ? followed by a space or the end ("No." counts; "(arteries)" does not).
 SENTENCE_END = re.compile(r"[.!?]+(?=\s|$)")
@@ -158,13 +160,35 @@ def test_the_widget_disclaimer_is_in_the_answers_file(raw: dict[str, Any]) -> No
     assert raw["behaviours"]["disclaimer"]["text"].strip()
 
 
-def test_checked_dates_are_not_in_the_future(content: Content) -> None:
-    today = dt.date.today()
+def load_raw_sources() -> set[str]:
+    return set(yaml.safe_load(ANSWERS_FILE.read_text(encoding="utf-8"))["sources"])
+
+
+def test_every_topic_cites_known_statements_and_every_source_has_its_article(
+    content: Content,
+) -> None:
+    known = statements()
     for topic in content.topics.values():
-        assert isinstance(topic.checked, dt.date), topic.id
-        assert topic.checked <= today, topic.id
-        # A clinician cannot have checked the answer against a version not yet reviewed.
-        assert topic.checked >= topic.source.reviewed, topic.id
+        assert topic.statements, topic.id
+        assert set(topic.statements) <= set(known.by_id), topic.id
+    assert set(known.articles) == load_raw_sources()
+
+
+def test_every_statement_is_cited_by_some_answer(content: Content) -> None:
+    cited = {statement for topic in content.topics.values() for statement in topic.statements}
+    assert set(statements().by_id) - cited == set()
+
+
+def test_each_statement_finds_one_sentence_of_the_stored_article() -> None:
+    known = statements()
+    article = known.article_text("medlineplus-002113")
+    if article is None:
+        pytest.skip("the stored article is not on this machine (set ARTICLE_DIR)")
+    for statement in known.by_id.values():
+        assert article.count(statement.locate) == 1, statement.id
+        # A locator is a handful of words: enough to find the sentence, too few to copy it.
+        assert len(statement.locate.split()) <= 6, statement.id
+        assert known.sentence(statement.id, article), statement.id
 
 
 def test_related_topics_are_two_or_three_distinct_other_topics(content: Content) -> None:
@@ -201,7 +225,7 @@ def test_medical_answers_do_not_repeat_the_provider_line(content: Content) -> No
 
 
 def test_unmodified_copy_parses(raw: dict[str, Any]) -> None:
-    parsed = parse_content(copy.deepcopy(raw), ALLOWED_PLACEHOLDERS)
+    parsed = parse_content(copy.deepcopy(raw), ALLOWED_PLACEHOLDERS, STATEMENT_IDS)
     assert set(parsed.topics) == set(raw["topics"])
 
 
@@ -245,8 +269,16 @@ def _placeholder_in_answer(data: dict[str, Any]) -> None:
     _first_topic(data)["answer"] += " Call {clinic_phone}."
 
 
-def _bad_checked_date(data: dict[str, Any]) -> None:
-    _first_topic(data)["checked"] = "last spring"
+def _bad_source_date(data: dict[str, Any]) -> None:
+    next(iter(data["sources"].values()))["reviewed"] = "last spring"
+
+
+def _cites_a_missing_statement(data: dict[str, Any]) -> None:
+    _first_topic(data)["statements"].append("no-such-statement")
+
+
+def _cites_nothing(data: dict[str, Any]) -> None:
+    _first_topic(data)["statements"] = []
 
 
 def _empty_answer(data: dict[str, Any]) -> None:
@@ -276,7 +308,9 @@ def _no_topics(data: dict[str, Any]) -> None:
         _missing_behaviour,
         _unknown_placeholder,
         _placeholder_in_answer,
-        _bad_checked_date,
+        _bad_source_date,
+        _cites_a_missing_statement,
+        _cites_nothing,
         _empty_answer,
         _topic_named_like_behaviour,
         _unknown_suggestion,
@@ -288,7 +322,7 @@ def test_broken_content_is_rejected(raw: dict[str, Any], breakage) -> None:
     broken = copy.deepcopy(raw)
     breakage(broken)
     with pytest.raises(ContentError):
-        parse_content(broken, ALLOWED_PLACEHOLDERS)
+        parse_content(broken, ALLOWED_PLACEHOLDERS, STATEMENT_IDS)
 
 
 def test_parsing_does_not_change_the_loaded_yaml(raw: dict[str, Any]) -> None:

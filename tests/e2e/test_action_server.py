@@ -20,6 +20,8 @@ import pytest
 import requests
 
 from bot.channels.unavailable import REASON, unavailable_text
+from bot.content import content
+from bot.content.review import current_state, review_items
 from bot.settings import settings
 from tests.conftest import Reply, Servers, new_sender
 from tests.processes import kill_tree
@@ -186,7 +188,13 @@ def test_the_webhook_refuses_calls_without_the_token(action_server: ActionServer
     assert requests.post(webhook, json=SMALL_TALK_CALL, headers=wrong, timeout=10
                          ).status_code == 403
     assert requests.get(f"{action_server.url}/actions", timeout=10).status_code == 403
-    assert requests.get(f"{action_server.url}/health", timeout=10).status_code == 200
+    health = requests.get(f"{action_server.url}/health", timeout=10)
+    assert health.status_code == 200
+    # The health route reports the clinical review state of every answer it serves.
+    reported = health.json()["content_review"]
+    pending = reported["changed"] + reported["unreviewed"]
+    assert reported["reviewed"] + len(pending) == len(review_items(content()))
+    assert set(pending) == set(current_state().pending)
     right = {"X-Action-Token": action_server.token}
     served = requests.post(webhook, json=SMALL_TALK_CALL, headers=right, timeout=10)
     assert served.status_code == 200
