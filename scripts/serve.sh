@@ -50,5 +50,8 @@ start "$bin/python" -m bot.serve run \
   --endpoints endpoints.yml \
   --cors "${cors[@]}"
 
-# Serve until a signal arrives or any server exits (then the others are stopped too).
-wait -n "${pids[@]}" || true
+# Serve until a signal arrives or any server exits (then the others are stopped too, and make
+# run ends with that server's exit status: a refusal to start is an error).
+status=0
+wait -n "${pids[@]}" || status=$?
+exit "$status"

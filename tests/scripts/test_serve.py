@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.content.review import REQUIRE_ENV, current_state
 from tests.processes import STOP_WITHIN_S, alive, descendants, kill_tree, listening
 from tools.stack import ROOT, channel_env_defaults, free_port, wait_until_up
 
@@ -50,3 +51,19 @@ def test_a_signal_to_make_run_stops_every_server(tmp_path: Path, send) -> None:
         assert [name for name, port in ports.items() if listening(port)] == []
     finally:
         kill_tree(make.pid)
+
+
+def test_make_run_stops_at_start_up_when_reviews_are_required_and_missing(
+    tmp_path: Path,
+) -> None:
+    pending = current_state().pending
+    if not pending:
+        pytest.skip("every shipped answer is signed")
+    ports = {"RASA_PORT": free_port(), "ACTION_PORT": free_port(), "WIDGET_PORT": free_port()}
+    env = {**os.environ, **channel_env_defaults(), **{k: str(v) for k, v in ports.items()},
+           "TRACKER_DB": str(tmp_path / "trackers.db"), REQUIRE_ENV: "1"}
+    make = subprocess.run(["make", "--no-print-directory", "run"], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=300, start_new_session=True)
+    assert make.returncode != 0
+    assert "will not start" in make.stderr and ", ".join(pending) in make.stderr
+    assert [name for name, port in ports.items() if listening(port)] == []
