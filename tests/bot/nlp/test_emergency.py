@@ -59,6 +59,9 @@ POSITIVE = [
     ("overdose", "by mistake I double-dosed my metoprolol, 200 mg total"),
     ("allergic_reaction", "hivs all over me after that shot"),
     ("bleeding", "the biopsy site still hasn't stopped bleeding"),
+    ("general", "I smacked my head on the car door and I've vomited twice since"),
+    ("general", "all of a sudden I lost the sight in my right eye"),
+    ("self_harm", "she texted me goodbye last night and said she was sorry"),
     ("chest_pain", "I have chest pain"),
     ("chest_pain", "my chest hurts"),
     ("chest_pain", "sharp pain in my chest since this morning"),
@@ -168,6 +171,8 @@ def test_faq_questions_are_not_emergencies(detect: Detect, text: str) -> None:
         "I've been seizure free for a decade, is a stereotactic biopsy safe for me",
         "the bleeding stopped on its own, today it is just a bruise; is soreness normal",
         "in high school I took too many aspirin by accident, ancient history. do meds cause calcs",
+        "the report says the calcifications are lined up in a row, what does that mean",
+        "three weeks before I had a fever and a red breast, antibiotics cleared it, all good now",
         # denied
         "this isn't an emergency, but what are microcalcifications",
         "no bleeding and no fever, just wondering how long the soreness lasts",
@@ -188,6 +193,7 @@ def test_figurative_past_and_denied_are_not_emergencies(detect: Detect, text: st
         ("infection", "the leaflet says to call about fever after a biopsy with the breast red"),
         ("chest_pain", "would chest pain after a mammogram mean anything"),
         ("bleeding", "is heavy bleeding more likely with blood thinners?"),
+        ("fainting", "my neighbour fainted after her biopsy, she stood up too fast"),
     ],
 )
 def test_hypothetical_or_someone_else_is_uncertain(detect: Detect, kind: str, text: str) -> None:
