@@ -17,6 +17,10 @@ ARTICLE_DIR_ENV = "ARTICLE_DIR"
 DEFAULT_ARTICLE_DIR = Path(__file__).resolve().parents[3] / "shared" / "source"
 
 
+def article_dir() -> Path:
+    return Path(os.environ.get(ARTICLE_DIR_ENV) or DEFAULT_ARTICLE_DIR)
+
+
 @dataclass(frozen=True)
 class Statement:
     id: str
@@ -32,8 +36,7 @@ class Statements:
     def article_text(self, source: str) -> str | None:
         """The stored article of a source, when this machine has it (it is not in the repo)."""
         name = self.articles.get(source)
-        folder = Path(os.environ.get(ARTICLE_DIR_ENV) or DEFAULT_ARTICLE_DIR)
-        path = folder / name if name else None
+        path = article_dir() / name if name else None
         return path.read_text(encoding="utf-8") if path and path.is_file() else None
 
     def sentence(self, statement_id: str, article: str) -> str | None:

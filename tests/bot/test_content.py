@@ -25,7 +25,7 @@ from bot.content import (
     load_content,
     parse_content,
 )
-from bot.content.statements import statements
+from bot.content.statements import article_dir, statements
 from bot.settings import ClinicSettings, load_settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -337,7 +337,8 @@ MAX_BYTES = 2_000_000
 
 
 def words(text: str) -> list[str]:
-    return re.findall(r"[a-z0-9]+", text.lower())
+    """Words in any script, as copycheck.py reads them (English and Spanish)."""
+    return re.findall(r"[^\W_]+", text.lower())
 
 
 def copied_runs(text: str, digests: set[str]) -> list[str]:
@@ -425,3 +426,13 @@ def test_no_reply_tells_her_she_has_no_cancer_or_may_skip_a_test(
     texts += [text for _, text in _behaviour_texts(content, placeholders)]
     assert len(texts) > 20
     assert [text for text in texts if FORBIDDEN.search(text)] == []
+
+
+def test_the_fixture_covers_both_editions_of_the_stored_article() -> None:
+    from tools.article_grams import digests
+
+    articles = sorted(article_dir().glob("*.txt"))
+    if len(articles) < 2:
+        pytest.skip("the stored articles are not on this machine (set ARTICLE_DIR)")
+    expected = set().union(*(digests(path.read_text(encoding="utf-8")) for path in articles))
+    assert load_digests(ARTICLE_GRAMS) == expected
