@@ -17,21 +17,20 @@ import sys
 from pathlib import Path
 from typing import Callable, Sequence, TextIO
 
-from bot.content import content
-from bot.content.review import REVIEWS_FILE, Item, Record, load_reviews, review_items, sign
+from bot.content.review import REVIEWS_FILE, Item, Record, all_items, load_reviews, sign
 from bot.content.statements import Statements, statements
 
 
 def pending_items(path: Path) -> tuple[list[Item], dict[str, Record]]:
     records = load_reviews(path)
-    items = [item for item in review_items(content())
-             if item.id not in records or records[item.id].fingerprint != item.fingerprint]
+    items = [item for item in all_items()
+             if item.key not in records or records[item.key].fingerprint != item.fingerprint]
     return items, records
 
 
 def describe(item: Item, record: Record | None, known: Statements) -> str:
     """What the reviewer reads for one answer."""
-    lines = [f"== {item.id} =="]
+    lines = [f"== {item.key} =="]
     if record is None:
         lines.append("Never reviewed.")
     else:
@@ -44,10 +43,10 @@ def describe(item: Item, record: Record | None, known: Statements) -> str:
     if not item.statements:
         lines.append("Cites no source statement: the clinic's own safety advice; check it "
                      "against the clinic's protocol.")
-    article = known.article_text(item.source) if item.source else None
+    article = known.article_text(item.source, item.language) if item.source else None
     for statement_id in item.statements:
         lines.append(f"  [{statement_id}] {known.by_id[statement_id].fact}")
-        sentence = known.sentence(statement_id, article) if article else None
+        sentence = known.sentence(statement_id, article, item.language) if article else None
         if sentence:
             lines.append(f"      article: {sentence}")
     return "\n".join(lines)
@@ -73,7 +72,7 @@ def walk_through(items: list[Item], records: dict[str, Record], path: Path,
             print("A review needs a name and a credential; nothing was signed.", file=out)
             return 0
         for index, item in enumerate(items, start=1):
-            print(f"\n[{index}/{len(items)}] {describe(item, records.get(item.id), known)}",
+            print(f"\n[{index}/{len(items)}] {describe(item, records.get(item.key), known)}",
                   file=out)
             answer = ""
             while answer not in {"a", "s", "q"}:
@@ -103,7 +102,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.list:
         known = statements()
         print(f"{len(items)} answers to review:\n")
-        print("\n\n".join(describe(item, records.get(item.id), known) for item in items))
+        print("\n\n".join(describe(item, records.get(item.key), known) for item in items))
         return 0
     if signature:
         name, credential = signature

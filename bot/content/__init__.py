@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import string
 from dataclasses import dataclass, fields
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any, Collection, Mapping
 
@@ -18,11 +19,24 @@ from bot.settings import ClinicSettings
 __all__ = ["BEHAVIOURS", "PROVIDER_BEHAVIOURS", "content"]
 
 ANSWERS_FILE = Path(__file__).with_name("answers.yml")
+# Each other language's edition: the same ids and placeholders, its own texts and source.
+EDITION_FILES = {"es": ANSWERS_FILE.with_name("answers.es.yml")}
 
 
 
 class ContentError(ValueError):
     """The answers file breaks one of its rules."""
+
+
+SPANISH_MONTHS = ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
+                  "septiembre", "octubre", "noviembre", "diciembre")
+
+
+def date_text(day: dt.date, language: str) -> str:
+    """A date as patients read it: 'March 11, 2023', '11 de marzo de 2023'."""
+    if language == "es":
+        return f"{day.day} de {SPANISH_MONTHS[day.month - 1]} de {day.year}"
+    return f"{day:%B} {day.day}, {day.year}"
 
 
 @dataclass(frozen=True)
@@ -31,24 +45,11 @@ class Source:
     title: str
     url: str
     reviewed: dt.date
-
-    @property
-    def reviewed_text(self) -> str:
-        """The review date as patients read it, e.g. 'March 11, 2023'."""
-        return f"{self.reviewed:%B} {self.reviewed.day}, {self.reviewed.year}"
-
-    @property
-    def citation(self) -> str:
-        """The line under an answer that names its source, for channels that show plain text."""
-        return (
-            f'Source: {self.publisher}, "{self.title}" '
-            f"(reviewed {self.reviewed_text}): {self.url}"
-        )
-
-    @property
-    def short_citation(self) -> str:
-        """The source as a small link label, for channels that can style a link."""
-        return f"Source: {self.publisher}, reviewed {self.reviewed_text}"
+    # The line under an answer that names the source, for channels that show plain text, and
+    # the short label of a link, for channels that can style one; from the answers file's
+    # `citation` templates, in the answer's language.
+    citation: str
+    short_citation: str
 
     def as_payload(self) -> dict[str, str]:
         return {
@@ -56,6 +57,8 @@ class Source:
             "title": self.title,
             "url": self.url,
             "reviewed": self.reviewed.isoformat(),
+            "citation": self.citation,
+            "label": self.short_citation,
         }
 
     @classmethod
@@ -66,6 +69,8 @@ class Source:
             title=payload["title"],
             url=payload["url"],
             reviewed=dt.date.fromisoformat(payload["reviewed"]),
+            citation=payload["citation"],
+            short_citation=payload["label"],
         )
 
 
@@ -84,6 +89,7 @@ class Topic:
 
 @dataclass(frozen=True)
 class Content:
+    language: str
     provider_line: str
     topics: Mapping[str, Topic]
     behaviours: Mapping[str, Mapping[str, Any]]
@@ -128,18 +134,28 @@ def _placeholders(template: str) -> set[str]:
 
 
 def parse_content(
-    raw: Mapping[str, Any], allowed_placeholders: set[str], statement_ids: Collection[str]
+    raw: Mapping[str, Any], allowed_placeholders: set[str], statement_ids: Collection[str],
+    language: str = "en",
 ) -> Content:
     """Builds the content from the parsed YAML, raising ContentError on any broken rule."""
-    sources = {
-        key: Source(
-            publisher=_text(value.get("publisher"), f"sources.{key}.publisher"),
-            title=_text(value.get("title"), f"sources.{key}.title"),
-            url=_text(value.get("url"), f"sources.{key}.url"),
-            reviewed=_date(value.get("reviewed"), f"sources.{key}.reviewed"),
-        )
-        for key, value in (raw.get("sources") or {}).items()
-    }
+    templates = raw.get("citation") or {}
+    line = _text(templates.get("line"), "citation.line")
+    label = _text(templates.get("label"), "citation.label")
+    sources = {}
+    for key, value in (raw.get("sources") or {}).items():
+        fields_ = {
+            "publisher": _text(value.get("publisher"), f"sources.{key}.publisher"),
+            "title": _text(value.get("title"), f"sources.{key}.title"),
+            "url": _text(value.get("url"), f"sources.{key}.url"),
+        }
+        reviewed = _date(value.get("reviewed"), f"sources.{key}.reviewed")
+        try:
+            filled = {**fields_, "reviewed": date_text(reviewed, language)}
+            citation, short = line.format(**filled), label.format(**filled)
+        except (KeyError, IndexError) as error:
+            raise ContentError(f"citation: unknown placeholder {error}") from error
+        sources[key] = Source(**fields_, reviewed=reviewed, citation=citation,
+                              short_citation=short)
     topics: dict[str, Topic] = {}
     for topic_id, entry in (raw.get("topics") or {}).items():
         where = f"topics.{topic_id}"
@@ -157,6 +173,7 @@ def parse_content(
         )
     behaviours = raw.get("behaviours") or {}
     content = Content(
+        language=language,
         provider_line=_text(raw.get("provider_line"), "provider_line"),
         topics=topics,
         behaviours={
@@ -207,7 +224,46 @@ def load_content(path: Path = ANSWERS_FILE) -> Content:
                          statements().by_id)
 
 
-@lru_cache(maxsize=1)
-def content() -> Content:
-    """The process-wide content, read once at start-up."""
-    return load_content()
+def localise(base: Mapping[str, Any], edition: Mapping[str, Any]) -> dict[str, Any]:
+    """An edition in another language laid over the English file's structure: its provider
+    line, source, questions, answers, cited statements and behaviour texts; the related topics
+    and suggestions stay those of the English file. Ids, variants and placeholders must match."""
+    merged = copy.deepcopy(dict(base))
+    merged["provider_line"] = edition.get("provider_line")
+    merged["sources"] = edition.get("sources")
+    merged["citation"] = edition.get("citation")
+    topics, behaviours = edition.get("topics") or {}, edition.get("behaviours") or {}
+    if set(topics) != set(base["topics"]):
+        raise ContentError(f"edition topics differ: {sorted(set(topics) ^ set(base['topics']))}")
+    for topic_id, entry in merged["topics"].items():
+        for key in ("question", "answer", "statements"):
+            entry[key] = (topics[topic_id] or {}).get(key)
+    if set(behaviours) != set(base["behaviours"]):
+        raise ContentError("edition behaviours differ: "
+                           f"{sorted(set(behaviours) ^ set(base['behaviours']))}")
+    for name, variants in merged["behaviours"].items():
+        texts = {key for key in variants if key != "suggestions"}
+        if set(behaviours[name] or {}) != texts:
+            raise ContentError(f"behaviours.{name}: the edition's variants differ")
+        for key in texts:
+            translated = behaviours[name][key]
+            if _placeholders(str(translated)) != _placeholders(str(variants[key])):
+                raise ContentError(f"behaviours.{name}.{key}: placeholders differ from English")
+            variants[key] = translated
+    return merged
+
+
+def load_edition(language: str, path: Path | None = None) -> Content:
+    """The content in `language`, checked like the English and against it; Spanish answers may
+    cite only the statements that the Spanish edition of the article makes."""
+    allowed = {field.name for field in fields(ClinicSettings)}
+    base = yaml.safe_load(ANSWERS_FILE.read_text(encoding="utf-8"))
+    edition = yaml.safe_load((path or EDITION_FILES[language]).read_text(encoding="utf-8"))
+    return parse_content(localise(base, edition), allowed, statements().in_edition(language),
+                         language)
+
+
+@cache
+def content(language: str = "en") -> Content:
+    """The process-wide content in a language, read once at start-up."""
+    return load_content() if language == "en" else load_edition(language)

@@ -30,6 +30,7 @@ logger = logging.getLogger(__name__)
 REVIEWS_FILE = Path(__file__).with_name("reviews.yml")
 REQUIRE_ENV = "REQUIRE_REVIEWED_CONTENT"
 LANGUAGE = "en"
+LANGUAGES = ("en", "es")
 # Behaviours whose text is medical advice a clinician signs: what to do in an emergency, and
 # which signs after a biopsy need urgent care. The others are conversation.
 REVIEWED_BEHAVIOURS = (EMERGENCY, AFTERCARE)
@@ -44,11 +45,17 @@ class Item:
     """One answer as a reviewer signs it."""
 
     id: str
+    language: str
     text: str
     # The source's key in answers.yml and its URL; empty for the clinic's own advice.
     source: str
     source_url: str
     statements: tuple[str, ...]
+
+    @property
+    def key(self) -> str:
+        """How the record and the state name it: 'causes', or 'es:causes' for the Spanish."""
+        return self.id if self.language == LANGUAGE else f"{self.language}:{self.id}"
 
     @property
     def fingerprint(self) -> str:
@@ -86,45 +93,52 @@ class ReviewState:
 def review_items(answers: Content) -> list[Item]:
     """Every answer a clinician signs: each medical topic and the behaviours with advice."""
     items = [
-        Item(topic.id, f"{topic.question}\n{topic.answer}", topic.source_key, topic.source.url,
-             topic.statements)
+        Item(topic.id, answers.language, f"{topic.question}\n{topic.answer}", topic.source_key,
+             topic.source.url, topic.statements)
         for topic in answers.topics.values()
     ]
     for name in REVIEWED_BEHAVIOURS:
         texts = answers.behaviours[name]
         text = "\n".join(f"{key}: {texts[key]}" for key in sorted(texts) if key != "suggestions")
-        items.append(Item(name, text, "", "", ()))
+        items.append(Item(name, answers.language, text, "", "", ()))
     return items
 
 
-def load_reviews(path: Path = REVIEWS_FILE, language: str = LANGUAGE) -> dict[str, Record]:
+def all_items() -> list[Item]:
+    """The answers of every language the assistant serves."""
+    return [item for language in LANGUAGES for item in review_items(content(language))]
+
+
+def load_reviews(path: Path = REVIEWS_FILE) -> dict[str, Record]:
+    """Every record, named as Item.key names the answer it signs."""
     raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    records = ((raw.get("reviews") or {}).get(language)) or {}
     return {
-        item_id: Record(reviewer=str(record["reviewer"]), credential=str(record["credential"]),
-                        date=dt.date.fromisoformat(str(record["date"])),
-                        fingerprint=str(record["fingerprint"]), text=str(record["text"]))
-        for item_id, record in records.items()
+        item_id if language == LANGUAGE else f"{language}:{item_id}": Record(
+            reviewer=str(record["reviewer"]), credential=str(record["credential"]),
+            date=dt.date.fromisoformat(str(record["date"])),
+            fingerprint=str(record["fingerprint"]), text=str(record["text"]))
+        for language, records in (raw.get("reviews") or {}).items()
+        for item_id, record in (records or {}).items()
     }
 
 
 def review_state(items: Iterable[Item], records: Mapping[str, Record]) -> ReviewState:
     reviewed, changed, unreviewed = [], [], []
     for item in items:
-        record = records.get(item.id)
+        record = records.get(item.key)
         if record is None:
-            unreviewed.append(item.id)
+            unreviewed.append(item.key)
         elif record.fingerprint != item.fingerprint:
-            changed.append(item.id)
+            changed.append(item.key)
         else:
-            reviewed.append(item.id)
+            reviewed.append(item.key)
     return ReviewState(tuple(reviewed), tuple(changed), tuple(unreviewed))
 
 
 @lru_cache(maxsize=1)
 def current_state() -> ReviewState:
     """The state of the answers this process serves, as read when it started."""
-    return review_state(review_items(content()), load_reviews())
+    return review_state(all_items(), load_reviews())
 
 
 def health() -> dict[str, Any]:
@@ -133,16 +147,16 @@ def health() -> dict[str, Any]:
 
 
 def sign(items: Iterable[Item], reviewer: str, credential: str, path: Path = REVIEWS_FILE,
-         today: dt.date | None = None, language: str = LANGUAGE) -> None:
+         today: dt.date | None = None) -> None:
     """Writes a record for each item, keeping the file's header comment and other records."""
     if not reviewer.strip() or not credential.strip():
         raise ValueError("a review needs the reviewer's name and credential")
     text = path.read_text(encoding="utf-8")
     header = "".join(line for line in text.splitlines(keepends=True) if line.startswith("#"))
     raw = yaml.safe_load(text) or {}
-    records = raw.setdefault("reviews", {}).setdefault(language, {}) or {}
-    raw["reviews"][language] = records
+    reviews = raw.setdefault("reviews", {})
     for item in items:
+        reviews[item.language] = records = reviews.get(item.language) or {}
         records[item.id] = {"reviewer": reviewer.strip(), "credential": credential.strip(),
                             "date": (today or dt.date.today()).isoformat(),
                             "fingerprint": item.fingerprint, "text": item.text}

@@ -20,6 +20,7 @@ from bot.content.review import (
     REQUIRE_ENV,
     REVIEWS_FILE,
     UnreviewedContentError,
+    all_items,
     check_at_start_up,
     load_reviews,
     review_items,
@@ -57,11 +58,11 @@ def test_the_shipped_record_claims_only_complete_reviews() -> None:
     assert not any("checked" in topic for topic in topics.values())
 
 
-def test_every_topic_and_the_advice_behaviours_are_reviewed_items() -> None:
-    ids = [item.id for item in review_items(content())]
-    assert set(content().topics) < set(ids)
-    assert {"emergency", "aftercare"} < set(ids)
-    assert len(ids) == len(set(ids))
+def test_every_topic_and_the_advice_behaviours_are_reviewed_items_in_each_language() -> None:
+    keys = [item.key for item in all_items()]
+    assert set(content().topics) < set(keys)
+    assert {"emergency", "aftercare", "es:emergency", "es:causes"} < set(keys)
+    assert len(keys) == len(set(keys))
 
 
 def test_signing_records_the_reviewer_and_a_later_edit_unsigns(reviews: Path) -> None:
@@ -106,7 +107,7 @@ def test_signing_needs_a_name_and_a_credential(reviews: Path) -> None:
 def test_start_up_warns_by_default_and_refuses_when_reviews_are_required(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    pending = review_state(review_items(content()), load_reviews()).pending
+    pending = review_state(all_items(), load_reviews()).pending
     if not pending:
         pytest.skip("every shipped answer is signed")
     monkeypatch.delenv(REQUIRE_ENV, raising=False)
@@ -123,7 +124,7 @@ def test_start_up_warns_by_default_and_refuses_when_reviews_are_required(
     [sys.executable, "-m", "bot.serve", "run", "--port", "{port}", "--enable-api"],
 ])
 def test_servers_refuse_to_start_with_unreviewed_answers_when_required(command: list[str]) -> None:
-    pending = review_state(review_items(content()), load_reviews()).pending
+    pending = review_state(all_items(), load_reviews()).pending
     if not pending:
         pytest.skip("every shipped answer is signed")
     port = str(free_port())

@@ -39,7 +39,7 @@ def test_every_topic_answers_with_source_buttons_and_provider_line(
     assert custom["source"]["url"] == topic.source.url
     assert custom["source"]["reviewed"] == topic.source.reviewed.isoformat()
     assert topic.answer in reply.text
-    assert topic.source.url in reply.text and topic.source.reviewed_text in reply.text
+    assert topic.source.citation in reply.text
     assert [b["payload"] for b in reply.buttons] == [f"/{r}" for r in topic.related]
     assert reply.recommends_provider
 

@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from bot.content import content
-from bot.content.review import REVIEWS_FILE, load_reviews, review_items
+from bot.content.review import REVIEWS_FILE, all_items, load_reviews
 from tools.stack import ROOT
 
 
@@ -42,13 +42,14 @@ def test_list_prints_each_answer_to_review_with_its_statements(reviews: Path) ->
 
 def test_sign_records_every_answer_and_then_nothing_is_left(reviews: Path) -> None:
     assert review(reviews, "--sign", "Jane Doe, MD").returncode == 0
-    assert set(load_reviews(reviews)) == {item.id for item in review_items(content())}
+    assert set(load_reviews(reviews)) == {item.key for item in all_items()}
+    assert "es:causes" in load_reviews(reviews)
     assert "Every answer is reviewed." in review(reviews, "--list").stdout
     assert review(reviews, "--sign", "no credential").returncode != 0
 
 
 def test_the_walk_through_signs_what_is_accepted_and_keeps_the_rest(reviews: Path) -> None:
-    first, second = (item.id for item in review_items(content())[:2])
+    first, second = (item.key for item in all_items()[:2])
     walked = review(reviews, answers="Ann Lee\nNP\na\ns\nq\n")
     assert walked.returncode == 0
     assert "Signed 1 of" in walked.stdout
