@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tools.eval.data import load_heldout, load_training
+from tools.eval.languages import load_spanish
 from tools.eval.overlap import overlaps
 from tools.eval.patient_sets import SPLITS, load_narrative, load_safety
 
@@ -30,6 +31,7 @@ def test_no_evaluation_item_is_a_training_example() -> None:
     for split in SPLITS:
         evaluation += [item.text for item in load_safety(split)]
         evaluation += [item.text for item in load_narrative(split)]
+        evaluation += load_spanish(split)
     training = [example.text for example in load_training()]
     assert len(evaluation) > 700 and len(training) > 1000
     assert [(o.evaluation, o.training) for o in overlaps(evaluation, training)] == []

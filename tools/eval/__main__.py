@@ -12,10 +12,11 @@ import shutil
 import sys
 import time
 from collections.abc import Sequence
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from tools.eval import data, patient_sets, report
+from tools.eval import data, languages, patient_sets, report
 from tools.eval.assistant import run_assistant
 from tools.eval.cross_validation import FOLDS, CrossValidation, run_cross_validation
 from tools.eval.embedding_runner import EVAL_PYTHON, run_embedding_baseline
@@ -197,10 +198,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         "files": files,
         "wall_s": time.monotonic() - started,
     }
+    english = [*texts, *(item.text for items in safety_sets.values() for item in items)]
+    language_rows = languages.score(
+        english, {split: languages.load_spanish(split) for split in patient_sets.SPLITS})
+    info["languages"] = [asdict(row) for row in language_rows]
     (args.out / "summary.md").write_text(
-        report.render_summary(systems, errors, cv, info, safety, narrative), encoding="utf-8")
+        report.render_summary(systems, errors, cv, info, safety, narrative)
+        + "\n" + "\n".join(languages.table(language_rows)) + "\n", encoding="utf-8")
     report.write_json(args.out / "results.json", systems, errors, cv, info, safety, narrative)
     print(report.console_summary(systems, errors, cv, safety, narrative))
+    print("\n" + "\n".join(languages.table(language_rows)))
     print(f"\nReport: {args.out / 'summary.md'} (wall time {info['wall_s']:.0f} s)")
     for name, error in errors.items():
         say(f"FAILED {name}: {error.splitlines()[0] if error else ''}")
