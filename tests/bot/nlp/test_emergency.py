@@ -62,6 +62,10 @@ POSITIVE = [
     ("general", "I smacked my head on the car door and I've vomited twice since"),
     ("general", "all of a sudden I lost the sight in my right eye"),
     ("self_harm", "she texted me goodbye last night and said she was sorry"),
+    ("self_harm", "I've been cutting my arms again since the callback letter"),
+    ("breathing", "my little boy is making a high squeaky noise and his face is going purple"),
+    ("general", "out of nowhere the worst headache of my life, and my neck is stiff"),
+    ("chest_pain", "I had chest pain for the last hour and it is getting worse"),
     ("chest_pain", "I have chest pain"),
     ("chest_pain", "my chest hurts"),
     ("chest_pain", "sharp pain in my chest since this morning"),
@@ -173,6 +177,9 @@ def test_faq_questions_are_not_emergencies(detect: Detect, text: str) -> None:
         "in high school I took too many aspirin by accident, ancient history. do meds cause calcs",
         "the report says the calcifications are lined up in a row, what does that mean",
         "three weeks before I had a fever and a red breast, antibiotics cleared it, all good now",
+        "can breathing exercises help with the squeeze of the mammogram",
+        "after my aunt's scare I locked all my pills away; what are macrocalcifications",
+        "I took two of my calcium tablets instead of one by mistake, do supplements cause calcs",
         # denied
         "this isn't an emergency, but what are microcalcifications",
         "no bleeding and no fever, just wondering how long the soreness lasts",
@@ -194,6 +201,7 @@ def test_figurative_past_and_denied_are_not_emergencies(detect: Detect, text: st
         ("chest_pain", "would chest pain after a mammogram mean anything"),
         ("bleeding", "is heavy bleeding more likely with blood thinners?"),
         ("fainting", "my neighbour fainted after her biopsy, she stood up too fast"),
+        ("chest_pain", "I had chest pains on the day of my biopsy, it turned out to be panic"),
     ],
 )
 def test_hypothetical_or_someone_else_is_uncertain(detect: Detect, kind: str, text: str) -> None:
