@@ -88,19 +88,6 @@ class Outgoing:
     options: tuple[Option, ...] = ()
 
 
-def split_text(text: str, limit: int) -> list[str]:
-    """Pieces of at most `limit` characters, cut between lines where possible, then between
-    sentences, then between words; a line that fits is never cut."""
-    if limit < 1:
-        raise ValueError("limit must be positive")
-    units = [
-        ("\n" if index == 0 else " ", piece)
-        for line in text.split("\n")
-        for index, piece in enumerate(_split_line(line, limit))
-    ]
-    return _join_units(units, limit)
-
-
 def _join_units(units: list[tuple[str, str]], limit: int) -> list[str]:
     """Packs (joiner, unit) pairs into chunks of at most `limit` characters, in order."""
     chunks: list[str] = []

@@ -18,7 +18,6 @@ from bot.channels.formatting import (
     ChannelStyle,
     Outgoing,
     TurnFormatter,
-    split_text,
 )
 from bot.content import content
 from bot.nlp.options import MAX_OPTIONS, option_number
@@ -39,6 +38,11 @@ def sent(reply: Reply) -> list[dict[str, Any]]:
 def formatted(style: ChannelStyle, messages: list[dict[str, Any]]) -> list[Outgoing]:
     formatter = TurnFormatter(style)
     return [outgoing for message in messages for outgoing in formatter.format(message)]
+
+
+def split_text(text: str, limit: int) -> list[str]:
+    """The pieces a channel of that length limit sends for a plain text message."""
+    return [o.text for o in TurnFormatter(ChannelStyle("plain", limit)).format({"text": text})]
 
 
 def listed(text: str) -> dict[int, str]:
