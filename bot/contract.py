@@ -39,3 +39,6 @@ UNSPECIFIED = "unspecified"
 SUSPECTED_SELF_HARM = "suspected_self_harm"
 # The concerns that get the crisis line rather than the emergency number alone.
 CRISIS_CONCERNS = frozenset({SELF_HARM, SUSPECTED_SELF_HARM})
+
+# Languages the assistant's texts are written in; English is the one every edition follows.
+ENGLISH, SPANISH = "en", "es"

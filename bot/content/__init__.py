@@ -13,14 +13,15 @@ from typing import Any, Collection, Mapping
 import yaml
 
 from bot.content.statements import statements
-from bot.contract import BEHAVIOURS, PROVIDER_BEHAVIOURS
+from bot.contract import BEHAVIOURS, ENGLISH, PROVIDER_BEHAVIOURS, SPANISH
 from bot.settings import ClinicSettings
 
 __all__ = ["BEHAVIOURS", "PROVIDER_BEHAVIOURS", "content"]
 
 ANSWERS_FILE = Path(__file__).with_name("answers.yml")
 # Each other language's edition: the same ids and placeholders, its own texts and source.
-EDITION_FILES = {"es": ANSWERS_FILE.with_name("answers.es.yml")}
+EDITION_FILES = {SPANISH: ANSWERS_FILE.with_name("answers.es.yml")}
+LANGUAGES = (ENGLISH, *EDITION_FILES)
 
 
 
@@ -34,7 +35,7 @@ SPANISH_MONTHS = ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio"
 
 def date_text(day: dt.date, language: str) -> str:
     """A date as patients read it: 'March 11, 2023', '11 de marzo de 2023'."""
-    if language == "es":
+    if language == SPANISH:
         return f"{day.day} de {SPANISH_MONTHS[day.month - 1]} de {day.year}"
     return f"{day:%B} {day.day}, {day.year}"
 
@@ -135,7 +136,7 @@ def _placeholders(template: str) -> set[str]:
 
 def parse_content(
     raw: Mapping[str, Any], allowed_placeholders: set[str], statement_ids: Collection[str],
-    language: str = "en",
+    language: str = ENGLISH,
 ) -> Content:
     """Builds the content from the parsed YAML, raising ContentError on any broken rule."""
     templates = raw.get("citation") or {}
@@ -264,6 +265,6 @@ def load_edition(language: str, path: Path | None = None) -> Content:
 
 
 @cache
-def content(language: str = "en") -> Content:
+def content(language: str = ENGLISH) -> Content:
     """The process-wide content in a language, read once at start-up."""
-    return load_content() if language == "en" else load_edition(language)
+    return load_content() if language == ENGLISH else load_edition(language)

@@ -22,18 +22,21 @@ from typing import Any, Iterable, Mapping
 
 import yaml
 
-from bot.content import Content, content
-from bot.contract import AFTERCARE, EMERGENCY
+from bot.content import LANGUAGES, Content, content
+from bot.contract import AFTERCARE, EMERGENCY, ENGLISH
 
 logger = logging.getLogger(__name__)
 
 REVIEWS_FILE = Path(__file__).with_name("reviews.yml")
 REQUIRE_ENV = "REQUIRE_REVIEWED_CONTENT"
-LANGUAGE = "en"
-LANGUAGES = ("en", "es")
 # Behaviours whose text is medical advice a clinician signs: what to do in an emergency, and
 # which signs after a biopsy need urgent care. The others are conversation.
 REVIEWED_BEHAVIOURS = (EMERGENCY, AFTERCARE)
+
+
+def review_key(language: str, item_id: str) -> str:
+    """How records and the state name an answer: 'causes', or 'es:causes' for the Spanish."""
+    return item_id if language == ENGLISH else f"{language}:{item_id}"
 
 
 class UnreviewedContentError(RuntimeError):
@@ -54,8 +57,7 @@ class Item:
 
     @property
     def key(self) -> str:
-        """How the record and the state name it: 'causes', or 'es:causes' for the Spanish."""
-        return self.id if self.language == LANGUAGE else f"{self.language}:{self.id}"
+        return review_key(self.language, self.id)
 
     @property
     def fingerprint(self) -> str:
@@ -113,7 +115,7 @@ def load_reviews(path: Path = REVIEWS_FILE) -> dict[str, Record]:
     """Every record, named as Item.key names the answer it signs."""
     raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     return {
-        item_id if language == LANGUAGE else f"{language}:{item_id}": Record(
+        review_key(language, item_id): Record(
             reviewer=str(record["reviewer"]), credential=str(record["credential"]),
             date=dt.date.fromisoformat(str(record["date"])),
             fingerprint=str(record["fingerprint"]), text=str(record["text"]))

@@ -11,6 +11,8 @@ from typing import Mapping
 
 import yaml
 
+from bot.contract import ENGLISH
+
 STATEMENTS_FILE = Path(__file__).with_name("statements.yml")
 # Where the stored article lives: ../shared/source next to the project, unless set.
 ARTICLE_DIR_ENV = "ARTICLE_DIR"
@@ -39,13 +41,13 @@ class Statements:
         """The ids of the statements that the edition in `language` makes."""
         return {key for key, statement in self.by_id.items() if language in statement.locate}
 
-    def article_text(self, source: str, language: str = "en") -> str | None:
+    def article_text(self, source: str, language: str = ENGLISH) -> str | None:
         """The stored article of a source, when this machine has it (it is not in the repo)."""
         name = self.articles.get(source, {}).get(language)
         path = article_dir() / name if name else None
         return path.read_text(encoding="utf-8") if path and path.is_file() else None
 
-    def sentence(self, statement_id: str, article: str, language: str = "en") -> str | None:
+    def sentence(self, statement_id: str, article: str, language: str = ENGLISH) -> str | None:
         """The article's sentence that a statement locates: from its first words to the next
         full stop (the stored text runs some sentences together)."""
         locate = self.by_id[statement_id].locate.get(language)

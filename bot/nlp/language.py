@@ -13,7 +13,8 @@ from functools import cache
 
 from lingua import Language, LanguageDetector, LanguageDetectorBuilder
 
-ENGLISH, SPANISH = "en", "es"
+from bot.contract import ENGLISH, SPANISH
+
 CODES = {Language.ENGLISH: ENGLISH, Language.SPANISH: SPANISH}
 # Below this, a message keeps the conversation's language.
 SURE = 0.9
