@@ -33,6 +33,7 @@ from bot.contract import (
     CRISIS_CONCERNS,
     EMERGENCY,
     EMERGENCY_KEY,
+    OVERDOSE,
     SAFETY_CONCERN_KEY,
     SELF_HARM,
     SUSPECTED_SELF_HARM,
@@ -50,6 +51,12 @@ class Verdict:
     concern: str | None = None
 
 
+def _emergency(kind: str, suspected: str | None) -> str:
+    """Pills taken or about to be taken, told as despair ("I'm going to take the rest tonight"),
+    get the crisis reply, which also gives the emergency number."""
+    return SELF_HARM if kind == OVERDOSE and suspected == SUSPECTED_SELF_HARM else kind
+
+
 def weigh(finding: Mapping[str, Any] | None, scores: Mapping[str, float] | None,
           config: Mapping[str, float]) -> Verdict:
     """The rules' finding (kind, certain, sign) against the classifier's scores."""
@@ -65,13 +72,13 @@ def weigh(finding: Mapping[str, Any] | None, scores: Mapping[str, float] | None,
     if finding["sign"]:
         # A sign alone ("pills", "blood") is no concern; with a sure classifier it is certain.
         if scores is not None and scores[EMERGENCY_PEAK] >= config["sign_threshold"]:
-            return Verdict(emergency=kind)
+            return Verdict(emergency=_emergency(kind, suspected))
         return Verdict(concern=suspected)
     if scores is None or kind == SELF_HARM:
         # No classifier to ask (input it cannot read), or a crisis: the rules stand alone.
         return Verdict(emergency=kind) if finding["certain"] else Verdict(concern=kind)
     if finding["certain"] and scores[EMERGENCY_PEAK] >= config["confirm_threshold"]:
-        return Verdict(emergency=kind)
+        return Verdict(emergency=_emergency(kind, suspected))
     # The rules' kind names the line, unless the classifier suspects self-harm.
     if suspected in CRISIS_CONCERNS:
         return Verdict(concern=suspected)

@@ -23,7 +23,7 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from bot.contract import SELF_HARM
+from bot.contract import OVERDOSE, SELF_HARM
 
 EMERGENCY_FILE = Path(__file__).with_name("emergency.yml")
 CONTEXT_FILE = Path(__file__).with_name("context.yml")
@@ -43,6 +43,8 @@ HABITUAL = "HABITUAL"
 EARLIER = "EARLIER"
 OTHER_PERSON = "OTHER_PERSON"
 MILD = "MILD"
+# Together, contexts in which crisis words speak of people in general.
+GENERAL = frozenset({OTHER_PERSON, HABITUAL, HYPOTHETICAL})
 # Contexts in which something is possible but not plainly happening to her now.
 UNSETTLED = frozenset({HYPOTHETICAL, HABITUAL, EARLIER, OTHER_PERSON, MILD})
 
@@ -78,7 +80,9 @@ def judge(kind: str, categories: set[str], acute: bool, weak: bool = False) -> b
     if FIGURATIVE in categories:
         return None
     if kind == SELF_HARM:
-        if categories & {NEGATED, HISTORICAL}:
+        # Over, or said of people in general (two of someone else, usually and if: "do women
+        # often feel suicidal after a scare?"): the crisis line under the answer, not the reply.
+        if categories & {NEGATED, HISTORICAL} or len(categories & GENERAL) >= 2:
             return False
         return acute or not weak
     if categories & {NEGATED, HISTORICAL}:
@@ -95,8 +99,10 @@ def judge(kind: str, categories: set[str], acute: bool, weak: bool = False) -> b
 
 
 def _category(name: str) -> str:
-    """HISTORICAL_EVENT and the like are HISTORICAL to the judge (context.yml says why)."""
-    return HISTORICAL if name.startswith(HISTORICAL) else name
+    """EARLIER_EVENT, HYPOTHETICAL_CAUSE and the like are their category to the judge: their own
+    names keep medspaCy from cutting a rule's scope at the next rule of its category."""
+    return next((base for base in (HISTORICAL, EARLIER, HYPOTHETICAL) if name.startswith(base)),
+                name)
 
 
 def _overlap(span: Span, bounds: tuple[int, int]) -> bool:
@@ -148,6 +154,8 @@ class EmergencyDetector:
             self._acute.add(rule["name"], [rule["pattern"]])
         self._settled = Matcher(nlp.vocab)
         self._settled.add("SETTLED", [rule["pattern"] for rule in context["settled"]])
+        self._over = Matcher(nlp.vocab)
+        self._over.add("OVER", [rule["pattern"] for rule in context["over"]])
         self._idioms = Matcher(nlp.vocab)
         self._idioms.add("IDIOM", [rule["pattern"] for rule in context["idioms"]])
 
@@ -202,9 +210,14 @@ class EmergencyDetector:
         # Kinds that need several groups together: each group's verdicts (fever and a red breast
         # are an emergency only while neither is denied).
         groups: dict[str, dict[str, list[bool]]] = {}
+        over = [(doc[start].sent.start, start) for _, start, _ in self._over(doc)]
         for target, categories in self._read_context(doc, targets):
             label = target.label_
             kind, weak = label.split(GROUP)[0].removesuffix(WEAK), label.endswith(WEAK)
+            # Not pills taken: they can harm hours after she feels fine.
+            if kind != OVERDOSE and any(sentence == target.sent.start and target.end <= start
+                                        for sentence, start in over):
+                categories |= {HISTORICAL}
             now = firm_sentences if weak and kind != SELF_HARM else acute_sentences
             certain = judge(kind, categories, target.sent.start in now, weak)
             if certain is None:

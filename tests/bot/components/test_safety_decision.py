@@ -19,6 +19,7 @@ from bot.components.topic_classifier import (
 )
 from bot.contract import (
     EMERGENCY_KEY,
+    OVERDOSE,
     SAFETY_CONCERN_KEY,
     SELF_HARM,
     SUSPECTED_SELF_HARM,
@@ -61,6 +62,15 @@ def test_thresholds_are_ordered() -> None:
         # Crisis language is never weighed down.
         (finding(SELF_HARM), scores(), Verdict(concern=SELF_HARM)),
         (finding(SELF_HARM, certain=True), scores(), Verdict(emergency=SELF_HARM)),
+        # Pills taken as despair: the crisis reply, which also gives the emergency number.
+        (finding(OVERDOSE, certain=True), scores(peak=CONFIRM, self_harm=RISK),
+         Verdict(emergency=SELF_HARM)),
+        (finding(OVERDOSE, sign=True), scores(peak=SIGN, self_harm=RISK),
+         Verdict(emergency=SELF_HARM)),
+        (finding(OVERDOSE, certain=True), scores(peak=CONFIRM, self_harm=RISK - 0.01),
+         Verdict(emergency=OVERDOSE)),
+        (finding("bleeding", certain=True), scores(peak=CONFIRM, self_harm=RISK),
+         Verdict(emergency="bleeding")),
         # The classifier's suspicion of self-harm outranks a rule's physical kind in the line.
         (finding("bleeding"), scores(self_harm=RISK), Verdict(concern=SUSPECTED_SELF_HARM)),
         # No classifier scores (input it never read): the rules stand alone.

@@ -100,6 +100,18 @@ POSITIVE = [
     (SELF_HARM, "i'm not sure i want to live"),
     ("general", "this is an emergency"),
     ("general", "I need an ambulance"),
+    ("bleeding", "i'm haemorrhaging from the needle site"),
+    ("bleeding", "the gauze is filling again and it is pouring out"),
+    ("general", "he had a seizure and he is still jerking, five minutes now"),
+    ("fainting", "my sister is here with me, she is unconscious"),
+    ("chest_pain", "the ache is spreading down my left arm"),
+    ("breathing", "nurse here: dyspnoea at rest, getting worse"),
+    ("general", "spilled boiling oil on my hand and the skin peeled off"),
+    ("general", "fell off the ladder, my ankle is bent the wrong way with bone showing"),
+    (OVERDOSE, "I accidentally had 14 ibuprofen since breakfast"),
+    (OVERDOSE, "grandad swallowed 9 of his digoxin by mistake and he's being sick"),
+    ("fainting", "sorry if this is garbled, i keep fainting"),
+    (SELF_HARM, "i'm planning to overdose on my sleeping pills tonight"),
 ]
 
 
@@ -180,7 +192,16 @@ def test_faq_questions_are_not_emergencies(detect: Detect, text: str) -> None:
         "can breathing exercises help with the squeeze of the mammogram",
         "after my aunt's scare I locked all my pills away; what are macrocalcifications",
         "I took two of my calcium tablets instead of one by mistake, do supplements cause calcs",
+        "I fainted in the car park this morning but I'm fine now, can I still drive",
+        "the dressing bled through two nights ago but it has been dry since",
+        "had a heart attack 6 yr ago, could that be linked to calcium in vessels",
+        "that bad reaction, hives and a puffy face, was years back and sorted with a jab",
+        # fiction, other meanings, general questions
+        "in a film last night a character collapsed during a biopsy, does that happen",
+        "the leaflet mentions a collapsed lung as a rare risk, how rare is that",
+        "i'm double-checking my calcium dose, is 1200 mg a day right",
         # denied
+        "I took my tablets exactly as prescribed and nothing extra, is the ache normal",
         "this isn't an emergency, but what are microcalcifications",
         "no bleeding and no fever, just wondering how long the soreness lasts",
         "didnt bleed and didnt faint, when do the results come",
@@ -202,6 +223,8 @@ def test_figurative_past_and_denied_are_not_emergencies(detect: Detect, text: st
         ("bleeding", "is heavy bleeding more likely with blood thinners?"),
         ("fainting", "my neighbour fainted after her biopsy, she stood up too fast"),
         ("chest_pain", "I had chest pains on the day of my biopsy, it turned out to be panic"),
+        ("chest_pain", "my chest feels a bit tight since the mammogram"),
+        ("chest_pain", "can chest pain be from nerves while i wait"),
     ],
 )
 def test_hypothetical_or_someone_else_is_uncertain(detect: Detect, kind: str, text: str) -> None:
@@ -244,6 +267,10 @@ def test_self_harm_is_certain_when_conditional_or_with_two_signs(
         "not suicidal or anything, just sick of waiting",
         "i'm not going to hurt myself but i'm scared of the results",
         "i won't be around next week, can the biopsy wait",
+        # over, or said of other people in general
+        "two years ago i attempted suicide; i'm doing much better now",
+        "do women who get a scary result often feel suicidal? my friend wondered",
+        "her husband wrote that she'd tried to end her life; she's in hospital and safe",
     ],
 )
 def test_denied_or_lone_signs_of_self_harm_stay_uncertain(detect: Detect, text: str) -> None:
@@ -290,6 +317,12 @@ def test_a_sign_in_an_unsettled_context_is_dropped(
         "i take blood pressure pills, do they cause calcifications",
         "what if i faint during the biopsy? i'm the fainting type",
         "can calcium supplements cause heart problems? i take them and now they found calcs",
+        "my cousin once took too many of her pills, does that run in families",
+        "can taking too much vitamin d cause calcifications",
+        "which symptoms after a biopsy mean i should go to the emergency room",
+        "should i call 911 if i get a fever after the biopsy",
+        "is fainting a side effect of the numbing shot",
+        "i've carried an epipen for years; what numbing medicine is used",
     ],
 )
 def test_denials_lists_and_idioms_raise_nothing(
@@ -339,6 +372,9 @@ def test_every_listed_word_is_text(path: Path) -> None:
         ("bleeding", {"HABITUAL"}, False, False, False),
         (SELF_HARM, {"NEGATED_EXISTENCE"}, False, False, False),
         (SELF_HARM, {"HYPOTHETICAL"}, False, False, True),
+        (SELF_HARM, {"OTHER_PERSON"}, False, False, True),
+        (SELF_HARM, {"HABITUAL", "HYPOTHETICAL"}, False, False, False),
+        (SELF_HARM, {"OTHER_PERSON", "HABITUAL"}, True, False, False),
         (SELF_HARM, set(), False, True, False),
         (SELF_HARM, set(), True, True, True),
         (SELF_HARM, {"FIGURATIVE"}, True, False, None),
