@@ -15,8 +15,8 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.content import Content, Source, content, render
-from bot.contract import OFFERED_TOPICS_SLOT, SAFETY_CONCERN_KEY
+from bot.content import LANGUAGES, Content, Source, content, render
+from bot.contract import ENGLISH, LANGUAGE_KEY, OFFERED_TOPICS_SLOT, SAFETY_CONCERN_KEY
 from bot.settings import ClinicSettings, settings
 
 logger = logging.getLogger(__name__)
@@ -24,6 +24,12 @@ logger = logging.getLogger(__name__)
 # Read once when the action server starts, so a broken answers file stops it at once.
 CONTENT: Content = content()
 SETTINGS: ClinicSettings = settings()
+
+
+def turn_language(tracker: Tracker) -> str:
+    """The language the NLU read the latest message in; English unless it says otherwise."""
+    language = tracker.latest_message.get(LANGUAGE_KEY)
+    return language if language in LANGUAGES else ENGLISH
 
 
 def topic_buttons(topic_ids: Iterable[str]) -> List[Dict[str, str]]:
@@ -48,16 +54,19 @@ class Reply:
     """One turn's reply: one or more messages, each naming its topic in `custom`.
 
     `concern` is the kind of an emergency the NLU found possible but not certain: the reply
-    still answers, and ends with a safety line (the crisis line for self-harm)."""
+    still answers, and ends with a safety line (the crisis line for self-harm). `language` is
+    the patient's, as the NLU read it (`custom.language` names it)."""
 
     parts: List[_Part] = field(default_factory=list)
     concern: str | None = None
+    language: str = ENGLISH
 
     @classmethod
     def for_turn(cls, tracker: Tracker) -> Reply:
-        """An empty reply that knows this turn's possible emergency, if any."""
+        """An empty reply in the patient's language that knows this turn's possible emergency."""
         concern = tracker.latest_message.get(SAFETY_CONCERN_KEY)
-        return cls(concern=concern if isinstance(concern, str) else None)
+        return cls(concern=concern if isinstance(concern, str) else None,
+                   language=turn_language(tracker))
 
     def answer(self, topic_id: str, framing: str = "{fact}") -> Reply:
         """The topic's vetted answer and its source; `framing` places it ("In general: {fact}")."""
@@ -84,7 +93,7 @@ class Reply:
         suggestions: Iterable[str] | None = None,
         extra: Dict[str, Any] | None = None,
     ) -> Reply:
-        blocks = [render.text_block(render.behaviour_text(behaviour, variant))]
+        blocks = [render.text_block(render.behaviour_text(behaviour, variant, self.language))]
         suggested = list(CONTENT.suggestions(behaviour) if suggestions is None else suggestions)
         self.parts.append(
             _Part(
@@ -112,9 +121,11 @@ class Reply:
             raise ValueError("a reply needs at least one part")
         last = self.parts[-1]
         if self.concern:
-            last.blocks.append(render.text_block(render.safety_line(self.concern)))
+            line = render.safety_line(self.concern, self.language)
+            last.blocks.append(render.text_block(line))
             last.custom["safety"] = self.concern
-        last.blocks.extend(map(render.text_block, render.provider_lines(self.topics)))
+        provider = render.provider_lines(self.topics, self.language)
+        last.blocks.extend(map(render.text_block, provider))
         # A reply of "2" picks the second topic of the turn (actions/options.py reads the slot);
         # the numbers travel with each message so that no channel counts them again.
         numbers = {topic: number for number, topic in enumerate(self.offered, start=1)}
@@ -125,6 +136,7 @@ class Reply:
                 buttons=buttons or None,
                 json_message={
                     **part.custom,
+                    "language": self.language,
                     "blocks": part.blocks,
                     "options": [
                         {"number": numbers[topic], **button}

@@ -11,6 +11,8 @@ from typing import Mapping
 
 import yaml
 
+from bot.contract import ENGLISH
+
 SETTINGS_FILE = Path(__file__).with_name("clinic.yml")
 
 
@@ -21,15 +23,23 @@ class ClinicSettings:
     clinic_name: str
     clinic_phone: str
     clinic_hours: str
+    clinic_hours_es: str
     clinic_portal_url: str
     emergency_number: str
     crisis_line: str
     crisis_line_name: str
+    crisis_line_name_es: str
     allowed_origins: str
 
-    def as_placeholders(self) -> dict[str, str]:
-        """The values that reply templates may name as {placeholders}."""
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+    def as_placeholders(self, language: str = ENGLISH) -> dict[str, str]:
+        """The values that reply templates may name as {placeholders}; in another language a
+        setting's own edition ("crisis_line_name_es") stands under its plain name."""
+        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        if language != ENGLISH:
+            suffix = f"_{language}"
+            values |= {name.removesuffix(suffix): value for name, value in values.items()
+                       if name.endswith(suffix)}
+        return values
 
     @property
     def origins(self) -> list[str]:

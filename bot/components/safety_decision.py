@@ -122,7 +122,8 @@ class SafetyDecision(GraphComponent, IntentClassifier):
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
-            if message.get(EMERGENCY_KEY):
+            if message.get(EMERGENCY_KEY) or message.get(SAFETY_CONCERN_KEY):
+                # Settled by the rule layer (crisis language, a Spanish message's rules).
                 continue
             verdict = weigh(message.get(RULE_FINDING_KEY), message.get(RISK_SCORES_KEY),
                             self._config)

@@ -24,10 +24,21 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot import rasa_patches
-from bot.contract import EMERGENCY, EMERGENCY_KEY, INPUT_ISSUE_KEY, OPTION_KEY, SELF_HARM
-from bot.nlp.emergency import EmergencyDetector
+from bot.contract import (
+    EMERGENCY,
+    EMERGENCY_KEY,
+    INPUT_ISSUE_KEY,
+    LANGUAGE_KEY,
+    OPTION_KEY,
+    SAFETY_CONCERN_KEY,
+    SELF_HARM,
+    SPANISH,
+)
+from bot.nlp import language
+from bot.nlp.emergency import EmergencyDetector, Finding
 from bot.nlp.options import option_number
-from bot.nlp.screening import InputScreen
+from bot.nlp.screening import NON_ENGLISH, InputScreen
+from bot.nlp.spanish import SpanishSafety
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +68,7 @@ class SafetyRuleLayer(GraphComponent, IntentClassifier):
     def __init__(self) -> None:
         self._detector: EmergencyDetector | None = None
         self._screen: InputScreen | None = None
+        self._spanish: SpanishSafety | None = None
 
     @classmethod
     def create(
@@ -70,14 +82,17 @@ class SafetyRuleLayer(GraphComponent, IntentClassifier):
         rasa_patches.install()
         return cls()
 
-    def _rules(self, model: SpacyModel) -> tuple[EmergencyDetector, InputScreen]:
-        if self._detector is None or self._screen is None:
+    def _rules(self, model: SpacyModel) -> tuple[EmergencyDetector, InputScreen, SpanishSafety]:
+        if self._detector is None or self._screen is None or self._spanish is None:
             self._detector = EmergencyDetector(model.model)
             self._screen = InputScreen(model.model)
-        return self._detector, self._screen
+            self._spanish = SpanishSafety()
+            # Loaded now, before the server forks its workers, so that they share it.
+            language.detector()
+        return self._detector, self._screen, self._spanish
 
     def process(self, messages: List[Message], model: SpacyModel) -> List[Message]:
-        detector, screen = self._rules(model)
+        detector, screen, spanish = self._rules(model)
         for message in messages:
             text = message.get(TEXT) or ""
             doc = message.get(SPACY_DOCS[TEXT])
@@ -99,11 +114,31 @@ class SafetyRuleLayer(GraphComponent, IntentClassifier):
                 decide(message, CHOOSE_OPTION_INTENT)
                 continue
             issue = screen.issue(text, doc)
+            if issue == NON_ENGLISH and read_spanish(message, spanish.detect(text)):
+                continue
             if issue:
                 logger.debug("Input screened out (%s).", issue)
                 message.set(INPUT_ISSUE_KEY, issue, add_to_output=True)
                 decide(message, FALLBACK_INTENT)
         return messages
+
+
+def read_spanish(message: Message, finding: Finding | None) -> bool:
+    """Marks a message that is not English as Spanish when its Spanish rules find an emergency
+    or the identifier says so; True when a certain emergency settles the turn. A physical sign
+    alone counts for nothing, as in English without a classifier to confirm it."""
+    if finding is None or finding.sign:
+        if language.identify(message.get(TEXT) or "").language == SPANISH:
+            message.set(LANGUAGE_KEY, SPANISH, add_to_output=True)
+        return False
+    message.set(LANGUAGE_KEY, SPANISH, add_to_output=True)
+    if finding.certain:
+        logger.info("Spanish emergency rule matched (%s).", finding.kind)
+        message.set(EMERGENCY_KEY, finding.kind, add_to_output=True)
+        decide(message, EMERGENCY)
+        return True
+    message.set(SAFETY_CONCERN_KEY, finding.kind, add_to_output=True)
+    return False
 
 
 def decide(message: Message, intent: str) -> None:

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from bot.content import Source, content
-from bot.contract import CRISIS_CONCERNS, EMERGENCY, FALLBACK
+from bot.contract import CRISIS_CONCERNS, EMERGENCY, ENGLISH, FALLBACK
 from bot.settings import settings
 
 # One line break, not a blank line: Rasa's channels would split "\n\n" into separate messages,
@@ -30,9 +30,10 @@ Block = dict[str, str]
 Drawn = TypeVar("Drawn")
 
 
-def behaviour_text(behaviour: str, variant: str = "text") -> str:
-    """A behaviour's text with the clinic's settings filled in."""
-    return content().behaviour_text(behaviour, variant).format(**settings().as_placeholders())
+def behaviour_text(behaviour: str, variant: str = "text", language: str = ENGLISH) -> str:
+    """A behaviour's text in `language` with the clinic's settings filled in."""
+    return content(language).behaviour_text(behaviour, variant).format(
+        **settings().as_placeholders(language))
 
 
 def text_block(text: str) -> Block:
@@ -84,15 +85,16 @@ def plain_text(blocks: Iterable[Block], source: Source | None) -> str:
     return PARAGRAPH.join(draw(blocks, source, str, lambda cited: cited.citation))
 
 
-def safety_line(concern: str) -> str:
+def safety_line(concern: str, language: str = ENGLISH) -> str:
     """The line under an answer when an emergency is possible: the crisis line for self-harm."""
-    return behaviour_text(EMERGENCY, "crisis_line" if concern in CRISIS_CONCERNS else "safety_line")
+    return behaviour_text(EMERGENCY, "crisis_line" if concern in CRISIS_CONCERNS else "safety_line",
+                          language)
 
 
-def provider_lines(topics: Iterable[str]) -> list[str]:
-    """The provider line when any of the topics calls for it, else nothing."""
+def provider_lines(topics: Iterable[str], language: str = ENGLISH) -> list[str]:
+    """The provider line in `language` when any of the topics calls for it, else nothing."""
     if any(content().needs_provider_line(topic) for topic in topics):
-        return [content().provider_line]
+        return [content(language).provider_line]
     return []
 
 

@@ -155,7 +155,8 @@ class EmergencyDetector:
         self._settled = Matcher(nlp.vocab)
         self._settled.add("SETTLED", [rule["pattern"] for rule in context["settled"]])
         self._over = Matcher(nlp.vocab)
-        self._over.add("OVER", [rule["pattern"] for rule in context["over"]])
+        if context.get("over"):
+            self._over.add("OVER", [rule["pattern"] for rule in context["over"]])
         self._idioms = Matcher(nlp.vocab)
         self._idioms.add("IDIOM", [rule["pattern"] for rule in context["idioms"]])
 
@@ -210,7 +211,8 @@ class EmergencyDetector:
         # Kinds that need several groups together: each group's verdicts (fever and a red breast
         # are an emergency only while neither is denied).
         groups: dict[str, dict[str, list[bool]]] = {}
-        over = [(doc[start].sent.start, start) for _, start, _ in self._over(doc)]
+        over = [(doc[start].sent.start, start) for _, start, _ in self._over(doc)] if len(
+            self._over) else []
         for target, categories in self._read_context(doc, targets):
             label = target.label_
             kind, weak = label.split(GROUP)[0].removesuffix(WEAK), label.endswith(WEAK)

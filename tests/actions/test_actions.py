@@ -127,6 +127,38 @@ def test_emergency_reply_names_the_right_numbers(kind: str | None, must_say: lis
     assert content().provider_line not in messages[0]["text"]
 
 
+@pytest.mark.parametrize(("kind", "variant"), [("self_harm", "self_harm"), ("bleeding", "text")])
+def test_a_spanish_emergency_is_answered_in_spanish(kind: str, variant: str) -> None:
+    messages, _ = run(ActionEmergency(), tracker("emergency", emergency=kind, language="es"))
+    spanish = content("es").behaviour_text("emergency", variant).format(
+        **settings().as_placeholders("es"))
+    assert messages[0]["text"] == spanish
+    assert messages[0]["custom"]["language"] == "es"
+    assert settings().emergency_number in spanish
+
+
+def test_a_spanish_message_with_signs_of_self_harm_gets_the_spanish_crisis_reply() -> None:
+    messages, _ = run(ActionFallback(), tracker("nlu_fallback", safety_concern="self_harm",
+                                                language="es"))
+    assert topics(messages) == ["emergency"]
+    assert "marque el 2" in messages[0]["text"]
+    assert settings().crisis_line_name_es in messages[0]["text"]
+
+
+def test_a_spanish_question_is_told_in_spanish_that_answers_are_in_english_for_now() -> None:
+    messages, _ = run(ActionFallback(), tracker("nlu_fallback", input_issue="non_english",
+                                                language="es"))
+    assert messages[0]["text"].startswith(
+        content("es").behaviour_text("fallback", "non_english"))
+    assert messages[0]["text"].endswith(content("es").provider_line)
+    assert messages[0]["custom"]["language"] == "es"
+
+
+def test_an_english_reply_says_it_is_english() -> None:
+    messages, _ = run(ActionAnswer(), tracker("causes"))
+    assert {message["custom"]["language"] for message in messages} == {"en"}
+
+
 def test_each_emergency_kind_with_a_reply_of_its_own_gets_it() -> None:
     self_harm, _ = run(ActionEmergency(), tracker("emergency", emergency="self_harm"))
     overdose, _ = run(ActionEmergency(), tracker("emergency", emergency="overdose"))

@@ -102,3 +102,12 @@ def test_shell_scripts_read_a_setting_through_the_module(capsys: pytest.CaptureF
     assert main(["allowed_origins"]) == 0
     assert capsys.readouterr().out.strip() == settings().allowed_origins
     assert main(["no_such_setting"]) == 2
+
+
+def test_a_spanish_reply_reads_the_spanish_edition_of_a_setting() -> None:
+    settings = load_settings(environ={})
+    spanish = settings.as_placeholders("es")
+    assert spanish["crisis_line_name"] == settings.crisis_line_name_es
+    assert spanish["clinic_hours"] == settings.clinic_hours_es
+    assert spanish["crisis_line"] == settings.crisis_line
+    assert settings.as_placeholders()["crisis_line_name"] == settings.crisis_line_name

@@ -15,7 +15,15 @@ from rasa.shared.nlu.training_data.message import Message
 from spacy.language import Language
 
 from bot.components.safety_layer import RULE_FINDING_KEY, SafetyRuleLayer, is_decided
-from bot.contract import EMERGENCY_KEY, INPUT_ISSUE_KEY, OPTION_KEY, SELF_HARM
+from bot.contract import (
+    EMERGENCY_KEY,
+    INPUT_ISSUE_KEY,
+    LANGUAGE_KEY,
+    OPTION_KEY,
+    SAFETY_CONCERN_KEY,
+    SELF_HARM,
+    SPANISH,
+)
 
 
 @pytest.fixture(scope="module")
@@ -67,3 +75,30 @@ def test_input_that_is_no_question_goes_to_the_fallback(
     message = read(layer, nlp, text)
     assert message.get(INPUT_ISSUE_KEY)
     assert message.get(INTENT)["name"] == "nlu_fallback"
+
+
+def test_a_spanish_emergency_decides_the_turn_in_spanish(
+    layer: SafetyRuleLayer, nlp: Language
+) -> None:
+    message = read(layer, nlp, "Mi mamá se desmayó y no reacciona, ¿qué hago?")
+    assert message.get(EMERGENCY_KEY) == "fainting"
+    assert message.get(LANGUAGE_KEY) == SPANISH
+    assert message.get(INTENT)["name"] == "emergency"
+
+
+def test_a_possible_spanish_emergency_is_a_concern_under_the_reply(
+    layer: SafetyRuleLayer, nlp: Language
+) -> None:
+    message = read(layer, nlp, "¿Qué hago si me sale mucha sangre después de la biopsia?")
+    assert message.get(SAFETY_CONCERN_KEY) == "bleeding"
+    assert message.get(EMERGENCY_KEY) is None
+    assert message.get(INPUT_ISSUE_KEY) == "non_english"
+
+
+def test_a_spanish_question_is_marked_spanish_for_the_reply(
+    layer: SafetyRuleLayer, nlp: Language
+) -> None:
+    message = read(layer, nlp, "¿Las calcificaciones del seno son cáncer?")
+    assert message.get(LANGUAGE_KEY) == SPANISH
+    assert message.get(SAFETY_CONCERN_KEY) is None
+    assert message.get(INPUT_ISSUE_KEY) == "non_english"

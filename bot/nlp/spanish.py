@@ -1,0 +1,37 @@
+"""Emergencies and crisis language in Spanish, found by the same detector as in English, with
+Spanish rules (emergency.es.yml, context.es.yml) on spaCy's Spanish tokenizer.
+
+Rasa's pipeline reads English; a message that the input screen finds is not English and that
+the language identifier is sure is Spanish is read again here, so a Spanish-speaking patient in
+danger gets the emergency number and the crisis line in Spanish from her first message.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+
+from bot.nlp.emergency import EmergencyDetector, Finding
+
+SPANISH_EMERGENCY_FILE = Path(__file__).with_name("emergency.es.yml")
+SPANISH_CONTEXT_FILE = Path(__file__).with_name("context.es.yml")
+
+
+def spanish_pipeline() -> Language:
+    """spaCy's Spanish tokenizer and sentence splitter; the rules list inflected forms, so no
+    lemmas are needed."""
+    nlp = spacy.blank("es")
+    nlp.add_pipe("sentencizer")
+    return nlp
+
+
+class SpanishSafety:
+    def __init__(self) -> None:
+        self._nlp = spanish_pipeline()
+        self._detector = EmergencyDetector(self._nlp, SPANISH_EMERGENCY_FILE, SPANISH_CONTEXT_FILE)
+
+    def detect(self, text: str) -> Finding | None:
+        """The most serious emergency the Spanish text describes, or None."""
+        return self._detector.detect(self._nlp(text.lower()))

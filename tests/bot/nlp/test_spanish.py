@@ -1,0 +1,77 @@
+"""Emergencies and crisis language in Spanish: the same detector with the Spanish rules."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from bot.contract import OVERDOSE, SELF_HARM
+from bot.nlp.emergency import Finding
+from bot.nlp.spanish import SPANISH_EMERGENCY_FILE, SpanishSafety
+
+KINDS = yaml.safe_load(SPANISH_EMERGENCY_FILE.read_text(encoding="utf-8"))["kinds"]
+
+
+@pytest.fixture(scope="module")
+def spanish() -> SpanishSafety:
+    return SpanishSafety()
+
+
+@pytest.mark.parametrize(
+    ("kind", "text"),
+    [
+        ("bleeding", "me sigue saliendo sangre de la herida y no para"),
+        ("breathing", "no puedo respirar bien, me estoy ahogando"),
+        ("chest_pain", "mi esposo se agarró el pecho y está sudado y pálido"),
+        ("fainting", "mi mamá se desmayó en la cocina y no reacciona"),
+        ("infection", "tengo fiebre de 39.2 y el seno está rojo y caliente desde la biopsia"),
+        ("allergic_reaction", "se me hinchan los labios y tengo ronchas por todo el cuerpo"),
+        (OVERDOSE, "mi hijo se tomó todo el frasco de pastillas de la abuela"),
+        ("general", "me pegué muy fuerte en la cabeza y ya vomité dos veces"),
+        (SELF_HARM, "ya no quiero vivir, tengo las pastillas aquí"),
+        (SELF_HARM, "pienso estrellarme contra un muro para que se acabe todo"),
+    ],
+)
+def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text: str) -> None:
+    assert spanish.detect(text) == Finding(kind, True)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "me muero de ganas de saber qué significan las calcificaciones",
+        "la espera me está matando, ¿cuándo llegan los resultados?",
+        "no tengo fiebre ni sangrado, solo quiero saber qué son",
+        "mi tía tuvo un infarto hace años, ¿eso tiene que ver con el calcio?",
+        "¿qué son las calcificaciones del seno?",
+    ],
+)
+def test_figures_of_speech_denials_and_the_past_raise_nothing(
+    spanish: SpanishSafety, text: str
+) -> None:
+    assert spanish.detect(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "¿qué pasa si sangro mucho después de la biopsia?",
+        "a una vecina le dio fiebre después de su biopsia, ¿eso es común?",
+    ],
+)
+def test_hypothetical_or_someone_elses_emergency_is_at_most_uncertain(
+    spanish: SpanishSafety, text: str
+) -> None:
+    found = spanish.detect(text)
+    assert found is None or not found.certain
+
+
+PHRASES = [(kind, phrase) for kind, rules in KINDS.items() for phrase in rules.get("phrases", [])]
+
+
+@pytest.mark.parametrize(("kind", "phrase"), PHRASES, ids=[p for _, p in PHRASES])
+def test_every_listed_spanish_phrase_is_its_own_kind(
+    spanish: SpanishSafety, kind: str, phrase: str
+) -> None:
+    found = spanish.detect(f"ayuda, {phrase} ahora")
+    assert found is not None and found.kind == kind
