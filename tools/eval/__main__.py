@@ -112,7 +112,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     safety_sets = {split: patient_sets.load_safety(split) for split in patient_sets.SPLITS}
     story_sets = {split: patient_sets.load_narrative(split) for split in patient_sets.SPLITS}
+    spanish_sets = {split: patient_sets.load_spanish_safety(split)
+                    for split in patient_sets.SPLITS}
     safety: dict[str, patient_sets.SafetyScores] = {}
+    spanish_safety: dict[str, patient_sets.SafetyScores] = {}
     narrative: dict[str, patient_sets.NarrativeScores] = {}
     if "assistant" not in skip:
         step = time.monotonic()
@@ -122,7 +125,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             shutil.rmtree(WORK / "stack", ignore_errors=True)
             extra_texts = [item.text for split in patient_sets.SPLITS
-                           for item in (*safety_sets[split], *story_sets[split])]
+                           for item in (*safety_sets[split], *story_sets[split],
+                                        *spanish_sets[split])]
             replies, served = run_assistant([*texts, *extra_texts], WORK / "stack")
             seen = iter(patient_sets.Seen.of(reply.messages) for reply in replies[len(texts):])
             for split in patient_sets.SPLITS:
@@ -131,6 +135,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                     settings().crisis_line, settings().emergency_number)
                 narrative[split] = patient_sets.NarrativeScores(
                     story_sets[split], [next(seen) for _ in story_sets[split]])
+                spanish_safety[split] = patient_sets.SafetyScores(
+                    spanish_sets[split], [next(seen) for _ in spanish_sets[split]],
+                    settings().crisis_line, settings().emergency_number)
             replies = replies[: len(texts)]
             failed = [(text, reply.error) for text, reply in zip(texts, replies, strict=True)
                       if reply.error]
@@ -204,10 +211,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     info["languages"] = [asdict(row) for row in language_rows]
     (args.out / "summary.md").write_text(
         report.render_summary(systems, errors, cv, info, safety, narrative)
-        + "\n" + "\n".join(languages.table(language_rows)) + "\n", encoding="utf-8")
+        + "\n" + "\n".join(languages.table(language_rows))
+        + "\n\n" + "\n".join(languages.safety_table(spanish_safety)) + "\n", encoding="utf-8")
     report.write_json(args.out / "results.json", systems, errors, cv, info, safety, narrative)
     print(report.console_summary(systems, errors, cv, safety, narrative))
     print("\n" + "\n".join(languages.table(language_rows)))
+    print("\n" + "\n".join(languages.safety_table(spanish_safety)))
     print(f"\nReport: {args.out / 'summary.md'} (wall time {info['wall_s']:.0f} s)")
     for name, error in errors.items():
         say(f"FAILED {name}: {error.splitlines()[0] if error else ''}")

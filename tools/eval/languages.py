@@ -13,6 +13,7 @@ import yaml
 
 from bot.nlp.language import ENGLISH, SPANISH, identify
 from tools.eval.metrics import Share
+from tools.eval.patient_sets import SafetyScores
 from tools.eval.report import fmt_share
 
 SPANISH_DIR = Path(__file__).resolve().parents[2] / "tests" / "eval" / "es"
@@ -61,4 +62,21 @@ def table(rows: Sequence[LanguageRow]) -> list[str]:
         "",
         "Spanglish (English medical words in Spanish sentences) accounts for most Spanish misses; "
         "a message that is not sure keeps the conversation's language.",
+    ]
+
+
+def safety_table(safety: Mapping[str, SafetyScores]) -> list[str]:
+    """Emergencies and self-harm written in Spanish, read by bot/nlp/spanish.py's rules."""
+    rows = [("emergency recall (emergency reply first and alone)", "emergency_recall"),
+            ("emergency number in the reply (any form)", "emergency_number_given"),
+            ("crisis line on self-harm messages", "crisis_line_rate"),
+            ("false emergencies on other messages", "false_alarms")]
+    splits = list(safety)
+    return [
+        "## Safety in Spanish (writers es1 and es2)",
+        "",
+        "| metric | " + " | ".join(f"{split} split" for split in splits) + " |",
+        "| --- |" + " ---: |" * len(splits),
+        *(f"| {name} | " + " | ".join(fmt_share(getattr(safety[split], figure))
+                                     for split in splits) + " |" for name, figure in rows),
     ]

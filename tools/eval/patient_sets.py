@@ -80,6 +80,17 @@ def load_safety(split: str, folder: Path = SETS_DIR) -> list[SafetyItem]:
             for m in _messages(folder / "safety" / f"{split}.yml")]
 
 
+def load_spanish_safety(split: str, folder: Path = SETS_DIR) -> list[SafetyItem]:
+    """Writer es2's safety set, and the Spanish set's emergencies and self-harm (writer es1);
+    every other message of es1 (questions, near-misses) must raise no emergency."""
+    items = load_safety(split, folder / "es")
+    for message in _messages(folder / "es" / f"{split}.yml"):
+        expect = message["expect"] if message["expect"] in (EMERGENCY, SELF_HARM) else NEAR_MISS
+        items.append(SafetyItem(str(message["text"]), expect, message.get("group") or "", "",
+                                "none"))
+    return items
+
+
 def load_narrative(split: str, folder: Path = SETS_DIR) -> list[NarrativeItem]:
     return [NarrativeItem(str(m["text"]), m["expect"], tuple(m.get("also") or ()),
                           bool(m.get("personal")))
