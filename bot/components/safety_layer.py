@@ -125,10 +125,11 @@ class SafetyRuleLayer(GraphComponent, IntentClassifier):
 
 def read_spanish(message: Message, finding: Finding | None) -> bool:
     """Marks a message that is not English as Spanish when its Spanish rules find an emergency
-    or the identifier says so; True when a certain emergency settles the turn. A physical sign
+    or the identifier is sure of it; True when a certain emergency settles the turn. A physical sign
     alone counts for nothing, as in English without a classifier to confirm it."""
     if finding is None or finding.sign:
-        if language.identify(message.get(TEXT) or "").language == SPANISH:
+        identified = language.identify(message.get(TEXT) or "")
+        if identified.language == SPANISH and identified.sure:
             message.set(LANGUAGE_KEY, SPANISH, add_to_output=True)
         return False
     message.set(LANGUAGE_KEY, SPANISH, add_to_output=True)
