@@ -16,7 +16,13 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.content import LANGUAGES, Content, Source, content, render
-from bot.contract import ENGLISH, LANGUAGE_KEY, OFFERED_TOPICS_SLOT, SAFETY_CONCERN_KEY
+from bot.contract import (
+    CRISIS_CONCERNS,
+    ENGLISH,
+    LANGUAGE_KEY,
+    OFFERED_TOPICS_SLOT,
+    SAFETY_CONCERN_KEY,
+)
 from bot.settings import ClinicSettings, settings
 
 logger = logging.getLogger(__name__)
@@ -114,6 +120,10 @@ class Reply:
         """Every topic offered as a button this turn, each once, in the order shown."""
         return list(dict.fromkeys(topic for part in self.parts for topic in part.offered))
 
+    def _names_emergency_number(self) -> bool:
+        return any(SETTINGS.emergency_number in block.get("text", "")
+                   for part in self.parts for block in part.blocks)
+
     def send(self, dispatcher: CollectingDispatcher) -> List[Dict[str, Any]]:
         """Sends the messages, each as plain text and as blocks with its numbered options;
         returns the event that records the offered topics."""
@@ -121,8 +131,11 @@ class Reply:
             raise ValueError("a reply needs at least one part")
         last = self.parts[-1]
         if self.concern:
-            line = render.safety_line(self.concern, self.language)
-            last.blocks.append(render.text_block(line))
+            # An answer that already says when to call the emergency number (biopsy aftercare)
+            # needs no second line saying it; the crisis line is always added.
+            if self.concern in CRISIS_CONCERNS or not self._names_emergency_number():
+                line = render.safety_line(self.concern, self.language)
+                last.blocks.append(render.text_block(line))
             last.custom["safety"] = self.concern
         provider = render.provider_lines(self.topics, self.language)
         last.blocks.extend(map(render.text_block, provider))

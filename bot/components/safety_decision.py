@@ -77,7 +77,9 @@ def weigh(finding: Mapping[str, Any] | None, scores: Mapping[str, float] | None,
     if scores is None or kind == SELF_HARM:
         # No classifier to ask (input it cannot read), or a crisis: the rules stand alone.
         return Verdict(emergency=kind) if finding["certain"] else Verdict(concern=kind)
-    if finding["certain"] and scores[EMERGENCY_PEAK] >= config["confirm_threshold"]:
+    # A classifier that reads despair rather than a physical emergency does not rule it out.
+    risk = max(scores[EMERGENCY_PEAK], scores[SELF_HARM_SCORE])
+    if finding["certain"] and risk >= config["confirm_threshold"]:
         return Verdict(emergency=_emergency(kind, suspected))
     # The rules' kind names the line, unless the classifier suspects self-harm.
     if suspected in CRISIS_CONCERNS:

@@ -185,6 +185,14 @@ def test_a_possible_emergency_keeps_the_answer_and_adds_a_safety_line(
     assert messages[-1]["text"].endswith(content().provider_line)
 
 
+def test_an_answer_that_says_when_to_call_the_emergency_number_gets_no_second_line() -> None:
+    messages, _ = run(ActionAftercare(), tracker("aftercare", safety_concern="bleeding"))
+    assert full_text(messages).count(settings().emergency_number) == 1
+    assert messages[-1]["custom"]["safety"] == "bleeding"
+    crisis, _ = run(ActionAftercare(), tracker("aftercare", safety_concern="self_harm"))
+    assert settings().crisis_line in full_text(crisis)
+
+
 def test_self_harm_signs_with_nothing_to_answer_get_the_crisis_reply() -> None:
     messages, _ = run(ActionFallback(), tracker("nlu_fallback", safety_concern="self_harm"))
     assert topics(messages) == ["emergency"]

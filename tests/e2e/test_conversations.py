@@ -236,7 +236,6 @@ def test_handoff_gives_the_clinic_contact(servers: Servers) -> None:
         ("\x00\x01\x02", "empty"),
         ("😀😱🙏", "no_words"),
         ("a" * 10_000, "too_long"),
-        ("¿Las calcificaciones son cáncer?", "non_english"),
         ("乳房钙化是癌症吗", "non_english"),
     ],
 )
@@ -247,6 +246,24 @@ def test_unanswerable_input_gets_a_polite_fallback(
     assert reply.topics == ["fallback"]
     assert reply.customs[0]["reason"] == reason
     assert reply.recommends_provider
+
+
+def test_a_spanish_question_is_told_in_spanish_that_answers_are_in_english_for_now(
+    servers: Servers,
+) -> None:
+    reply = servers.say("¿Las calcificaciones son cáncer?")
+    assert reply.topics == ["fallback"]
+    assert reply.customs[0]["reason"] == "non_english"
+    assert reply.customs[0]["language"] == "es"
+    assert content("es").provider_line in reply.text
+
+
+def test_a_spanish_emergency_gets_the_emergency_reply_in_spanish(servers: Servers) -> None:
+    reply = servers.say("Me tomé 30 pastillas de paracetamol hace media hora")
+    assert reply.topics == ["emergency"]
+    assert reply.customs[0]["language"] == "es"
+    assert settings().emergency_number in reply.text
+    assert content("es").provider_line not in reply.text
 
 
 def test_html_is_never_echoed(servers: Servers) -> None:

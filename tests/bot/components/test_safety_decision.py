@@ -69,6 +69,9 @@ def test_thresholds_are_ordered() -> None:
          Verdict(emergency=SELF_HARM)),
         (finding(OVERDOSE, certain=True), scores(peak=CONFIRM, self_harm=RISK - 0.01),
          Verdict(emergency=OVERDOSE)),
+        # Despair read by the classifier confirms a certain rule finding too.
+        (finding(OVERDOSE, certain=True), scores(peak=CONFIRM / 2, self_harm=0.8),
+         Verdict(emergency=SELF_HARM)),
         (finding("bleeding", certain=True), scores(peak=CONFIRM, self_harm=RISK),
          Verdict(emergency="bleeding")),
         # The classifier's suspicion of self-harm outranks a rule's physical kind in the line.
