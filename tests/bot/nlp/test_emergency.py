@@ -192,6 +192,7 @@ def test_faq_questions_are_not_emergencies(detect: Detect, text: str) -> None:
         "can breathing exercises help with the squeeze of the mammogram",
         "after my aunt's scare I locked all my pills away; what are macrocalcifications",
         "I took two of my calcium tablets instead of one by mistake, do supplements cause calcs",
+        "i take 1000 mg of calcium a day for my bones, did that cause the spots",
         "I fainted in the car park this morning but I'm fine now, can I still drive",
         "the dressing bled through two nights ago but it has been dry since",
         "had a heart attack 6 yr ago, could that be linked to calcium in vessels",

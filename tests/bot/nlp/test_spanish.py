@@ -30,6 +30,7 @@ def spanish() -> SpanishSafety:
         ("general", "me pegué muy fuerte en la cabeza y ya vomité dos veces"),
         (SELF_HARM, "ya no quiero vivir, tengo las pastillas aquí"),
         (SELF_HARM, "pienso estrellarme contra un muro para que se acabe todo"),
+        (SELF_HARM, "ya no aguanto, quiero quitarme de en medio"),
     ],
 )
 def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text: str) -> None:
@@ -44,6 +45,7 @@ def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text
         "no tengo fiebre ni sangrado, solo quiero saber qué son",
         "mi tía tuvo un infarto hace años, ¿eso tiene que ver con el calcio?",
         "¿qué son las calcificaciones del seno?",
+        "tengo un plan de seguro médico, ¿cubre la biopsia?",
     ],
 )
 def test_figures_of_speech_denials_and_the_past_raise_nothing(
