@@ -18,7 +18,7 @@ LABELS = ["what", "what", "cancer", "cancer", "biopsy", "biopsy", "greet", "gree
 
 
 def test_probabilities_match_scikit_learn_on_seen_and_unseen_text() -> None:
-    model = _build_model({"C": 20.0, "random_seed": 42, "max_iter": 5000}).fit(TEXTS, LABELS)
+    model = _build_model({"C": 20.0, "random_seed": 42}).fit(TEXTS, LABELS)
     compiled = CompiledTextModel(model)
     unseen = ["is it C_cancer", "biopsi when", "", "zzz qqq", "what C_cause C_cancer"]
     for text in TEXTS + unseen:
@@ -29,13 +29,13 @@ def test_probabilities_match_scikit_learn_on_seen_and_unseen_text() -> None:
 
 
 def test_check_against_notices_a_different_model() -> None:
-    model = _build_model({"C": 20.0, "random_seed": 42, "max_iter": 5000}).fit(TEXTS, LABELS)
-    other = _build_model({"C": 0.1, "random_seed": 42, "max_iter": 5000}).fit(TEXTS, LABELS)
+    model = _build_model({"C": 20.0, "random_seed": 42}).fit(TEXTS, LABELS)
+    other = _build_model({"C": 0.1, "random_seed": 42}).fit(TEXTS, LABELS)
     with pytest.raises(CompilationError):
         CompiledTextModel(model).check_against(other, TEXTS)
 
 
 def test_two_class_models_are_refused() -> None:
-    model = _build_model({"C": 1.0, "random_seed": 42, "max_iter": 5000}).fit(TEXTS[:4], LABELS[:4])
+    model = _build_model({"C": 1.0, "random_seed": 42}).fit(TEXTS[:4], LABELS[:4])
     with pytest.raises(CompilationError):
         CompiledTextModel(model)
