@@ -53,6 +53,8 @@ class _Part:
     offered: List[str]
     custom: Dict[str, Any]
     source: Source | None = None
+    # Its text already tells when to call the emergency number (biopsy aftercare).
+    calls_emergency: bool = False
 
 
 @dataclass
@@ -107,6 +109,7 @@ class Reply:
                 blocks=blocks,
                 offered=suggested,
                 custom={"topic": behaviour, **(extra or {})},
+                calls_emergency=render.names_emergency_number(behaviour, variant),
             )
         )
         return self
@@ -120,10 +123,6 @@ class Reply:
         """Every topic offered as a button this turn, each once, in the order shown."""
         return list(dict.fromkeys(topic for part in self.parts for topic in part.offered))
 
-    def _names_emergency_number(self) -> bool:
-        return any(SETTINGS.emergency_number in block.get("text", "")
-                   for part in self.parts for block in part.blocks)
-
     def send(self, dispatcher: CollectingDispatcher) -> List[Dict[str, Any]]:
         """Sends the messages, each as plain text and as blocks with its numbered options;
         returns the event that records the offered topics."""
@@ -133,7 +132,7 @@ class Reply:
         if self.concern:
             # An answer that already says when to call the emergency number (biopsy aftercare)
             # needs no second line saying it; the crisis line is always added.
-            if self.concern in CRISIS_CONCERNS or not self._names_emergency_number():
+            if self.concern in CRISIS_CONCERNS or not any(p.calls_emergency for p in self.parts):
                 line = render.safety_line(self.concern, self.language)
                 last.blocks.append(render.text_block(line))
             last.custom["safety"] = self.concern

@@ -36,6 +36,12 @@ def behaviour_text(behaviour: str, variant: str = "text", language: str = ENGLIS
         **settings().as_placeholders(language))
 
 
+def names_emergency_number(behaviour: str, variant: str = "text") -> bool:
+    """Whether a behaviour's text tells when to call the emergency number (every edition has
+    the same placeholders, so the English template answers for all)."""
+    return "{emergency_number}" in content().behaviour_text(behaviour, variant)
+
+
 def text_block(text: str) -> Block:
     return {"type": TEXT_BLOCK, "text": text}
 

@@ -211,8 +211,9 @@ class EmergencyDetector:
         # Kinds that need several groups together: each group's verdicts (fever and a red breast
         # are an emergency only while neither is denied).
         groups: dict[str, dict[str, list[bool]]] = {}
-        over = [(doc[start].sent.start, start) for _, start, _ in self._over(doc)] if len(
-            self._over) else []
+        # An empty Matcher warns when called (the Spanish rules have no `over` section yet).
+        over = ([(doc[start].sent.start, start) for _, start, _ in self._over(doc)]
+                if len(self._over) else [])
         for target, categories in self._read_context(doc, targets):
             label = target.label_
             kind, weak = label.split(GROUP)[0].removesuffix(WEAK), label.endswith(WEAK)

@@ -1,9 +1,9 @@
 """Emergencies and crisis language in Spanish, found by the same detector as in English, with
 Spanish rules (emergency.es.yml, context.es.yml) on spaCy's Spanish tokenizer.
 
-Rasa's pipeline reads English; a message that the input screen finds is not English and that
-the language identifier is sure is Spanish is read again here, so a Spanish-speaking patient in
-danger gets the emergency number and the crisis line in Spanish from her first message.
+Rasa's pipeline reads English; every message that the input screen finds is not English is read
+again here, whatever the language identifier says, so a Spanish-speaking patient in danger gets
+the emergency number and the crisis line in Spanish from her first message.
 """
 
 from __future__ import annotations

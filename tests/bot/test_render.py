@@ -86,3 +86,8 @@ def test_blocks_draw_as_the_plain_text_the_action_sends() -> None:
     "raw", [None, [], "text", [{"type": "text"}], [{"type": "image", "url": "x"}], [["text"]]])
 def test_malformed_blocks_are_not_drawn(raw: object) -> None:
     assert render.read_blocks(raw) is None
+
+
+def test_a_behaviour_that_names_the_emergency_number_is_known_by_its_template() -> None:
+    assert render.names_emergency_number("aftercare")
+    assert not render.names_emergency_number("fallback")
