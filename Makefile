@@ -9,10 +9,11 @@ PYTHON310 ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.10*/bin/python3.10
 VENV := .venv
 BIN := $(VENV)/bin
 SPACY_MODEL := build/spacy/en_calcifications
+SPANISH_SPACY_MODEL := build/spacy/es_calcifications
 MODEL := models/calcifications.tar.gz
 WIDGET_JS := build/widget/clinic-chat.js
 # Answers and clinic settings are read by the action server at start-up: editing them needs no training.
-MODEL_INPUTS := config.yml domain.yml $(shell find data bot/nlp bot/components -name '*.yml' -o -name '*.py' 2>/dev/null) bot/contract.py $(SPACY_MODEL)/meta.json
+MODEL_INPUTS := config.yml domain.yml $(shell find data bot/nlp bot/components -name '*.yml' -o -name '*.py' 2>/dev/null) bot/contract.py $(SPACY_MODEL)/meta.json $(SPANISH_SPACY_MODEL)/meta.json
 
 export PYTHONPATH := $(CURDIR)
 export TF_CPP_MIN_LOG_LEVEL ?= 2
@@ -46,10 +47,14 @@ $(VENV)/.installed: requirements.lock requirements-nodeps.txt
 	$(BIN)/python -m pip install --quiet --no-deps -r requirements-nodeps.txt
 	touch $@
 
-spacy-model: $(SPACY_MODEL)/meta.json ## Build the project's spaCy pipeline from code
+spacy-model: $(SPACY_MODEL)/meta.json $(SPANISH_SPACY_MODEL)/meta.json ## Build the project's spaCy pipelines (English, Spanish) from code
 
 $(SPACY_MODEL)/meta.json: $(VENV)/.installed bot/nlp/pipeline.py bot/nlp/vocabulary.py bot/nlp/vocabulary.yml
 	$(BIN)/python -m bot.nlp.pipeline $(SPACY_MODEL)
+
+# Its lemma table keeps the lemmas the Spanish training data uses (bot/nlp/pipeline.py says why).
+$(SPANISH_SPACY_MODEL)/meta.json: $(VENV)/.installed bot/nlp/pipeline.py bot/nlp/vocabulary.py bot/nlp/vocabulary.es.yml $(wildcard data/nlu/es/*.yml)
+	$(BIN)/python -m bot.nlp.pipeline $(SPANISH_SPACY_MODEL) es
 
 train: $(MODEL) ## Train the Rasa model when it is missing or older than its data and config
 

@@ -27,23 +27,32 @@ from bot.settings import ClinicSettings, settings
 
 logger = logging.getLogger(__name__)
 
-# Read once when the action server starts, so a broken answers file stops it at once.
+# Read once when the action server starts, so a broken answers file (in any language) stops
+# it at once.
 CONTENT: Content = content()
+EDITIONS: Dict[str, Content] = {language: content(language) for language in LANGUAGES}
 SETTINGS: ClinicSettings = settings()
 
 
 def turn_language(tracker: Tracker) -> str:
-    """The language the NLU read the latest message in; English unless it says otherwise."""
-    language = tracker.latest_message.get(LANGUAGE_KEY)
-    return language if language in LANGUAGES else ENGLISH
-
-
-def topic_buttons(topic_ids: Iterable[str]) -> List[Dict[str, str]]:
-    """Quick replies whose payload asks for the topic directly (Rasa's /intent syntax)."""
-    return [
-        {"title": CONTENT.topics[topic_id].question, "payload": f"/{topic_id}"}
-        for topic_id in topic_ids
+    """The language of the latest message the NLU could tell ("ok" and "2" keep the
+    conversation's); English when none could."""
+    messages = [tracker.latest_message] + [
+        event.get("parse_data") or {}
+        for event in reversed(tracker.events)
+        if event.get("event") == "user"
     ]
+    return next(
+        (message[LANGUAGE_KEY] for message in messages if message.get(LANGUAGE_KEY) in LANGUAGES),
+        ENGLISH,
+    )
+
+
+def topic_buttons(topic_ids: Iterable[str], language: str = ENGLISH) -> List[Dict[str, str]]:
+    """Quick replies whose payload asks for the topic directly (Rasa's /intent syntax)."""
+    topics = EDITIONS[language].topics
+    return [{"title": topics[topic_id].question, "payload": f"/{topic_id}"}
+            for topic_id in topic_ids]
 
 
 @dataclass
@@ -78,11 +87,11 @@ class Reply:
 
     def answer(self, topic_id: str, framing: str = "{fact}") -> Reply:
         """The topic's vetted answer and its source; `framing` places it ("In general: {fact}")."""
-        topic = CONTENT.topics[topic_id]
+        topic = EDITIONS[self.language].topics[topic_id]
         self.parts.append(
             _Part(
                 topic=topic_id,
-                blocks=render.answer_blocks(topic_id, framing),
+                blocks=render.answer_blocks(topic_id, framing, self.language),
                 offered=list(topic.related),
                 custom={
                     "topic": topic_id,
@@ -142,7 +151,7 @@ class Reply:
         # the numbers travel with each message so that no channel counts them again.
         numbers = {topic: number for number, topic in enumerate(self.offered, start=1)}
         for part in self.parts:
-            buttons = topic_buttons(part.offered)
+            buttons = topic_buttons(part.offered, self.language)
             dispatcher.utter_message(
                 text=render.plain_text(part.blocks, part.source),
                 buttons=buttons or None,

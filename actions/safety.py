@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.replies import CONTENT, Reply, turn_language
+from actions.replies import CONTENT, EDITIONS, Reply, turn_language
 from bot.contract import (
     EMERGENCY,
     EMERGENCY_KEY,
@@ -57,5 +57,6 @@ class ActionPersonalDiagnosis(Action):
         )
         if topic_id:
             # The general fact as an answer of its own, with its source: declined, not silent.
-            reply.answer(topic_id, CONTENT.behaviour_text(PERSONAL_DIAGNOSIS, "general_fact"))
+            framing = EDITIONS[reply.language].behaviour_text(PERSONAL_DIAGNOSIS, "general_fact")
+            reply.answer(topic_id, framing)
         return reply.send(dispatcher)

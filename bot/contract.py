@@ -12,7 +12,7 @@ INPUT_ISSUE_KEY = "input_issue"
 OPTION_KEY = "option"
 TOPICS_KEY = "topics"  # the general questions of a message, in order
 FACT_TOPIC_KEY = "fact_topic"  # the general fact that fits a personal question
-LANGUAGE_KEY = "language"  # the patient's language when the NLU read it as not English
+LANGUAGE_KEY = "language"  # the message's language, when the NLU can tell it
 
 # Behaviour ids of the topic contract (medical topic ids come from bot/content/answers.yml).
 GREETING, GOODBYE, THANKS, BOT_CHALLENGE, HANDOFF = (

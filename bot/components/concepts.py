@@ -13,6 +13,25 @@ from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.nlu.utils.spacy_utils import SpacyNLP
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
+from spacy.tokens import Doc
+
+# The name Rasa's extractors record on their entities: this module's component class name.
+EXTRACTOR = "ConceptExtractor"
+
+
+def concept_entities(doc: Doc | None) -> List[Dict[str, Any]]:
+    """The concepts the pipeline's EntityRuler found, as Rasa entities."""
+    return [
+        {
+            "entity": ent.label_,
+            "value": ent.ent_id_,
+            "start": ent.start_char,
+            "end": ent.end_char,
+            "confidence_entity": 1.0,
+            "extractor": EXTRACTOR,
+        }
+        for ent in (doc.ents if doc is not None else ())
+    ]
 
 
 @DefaultV1Recipe.register(
@@ -37,20 +56,6 @@ class ConceptExtractor(GraphComponent, EntityExtractorMixin):
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
-            doc = message.get(SPACY_DOCS[TEXT])
-            found = [
-                {
-                    "entity": ent.label_,
-                    "value": ent.ent_id_,
-                    "start": ent.start_char,
-                    "end": ent.end_char,
-                    "confidence_entity": 1.0,
-                }
-                for ent in (doc.ents if doc is not None else ())
-            ]
-            message.set(
-                ENTITIES,
-                message.get(ENTITIES, []) + self.add_extractor_name(found),
-                add_to_output=True,
-            )
+            found = concept_entities(message.get(SPACY_DOCS[TEXT]))
+            message.set(ENTITIES, message.get(ENTITIES, []) + found, add_to_output=True)
         return messages

@@ -27,6 +27,7 @@ from bot import rasa_patches
 from bot.contract import (
     EMERGENCY,
     EMERGENCY_KEY,
+    ENGLISH,
     INPUT_ISSUE_KEY,
     LANGUAGE_KEY,
     OPTION_KEY,
@@ -44,6 +45,8 @@ logger = logging.getLogger(__name__)
 
 # Where the rules leave their finding for SafetyDecision (not part of the parse output).
 RULE_FINDING_KEY = "rule_finding"
+# Why the input screen would not answer a message that a later component may still place.
+SCREENED_OUT_KEY = "screened_out"
 FALLBACK_INTENT = "nlu_fallback"
 CHOOSE_OPTION_INTENT = "choose_option"
 
@@ -114,8 +117,15 @@ class SafetyRuleLayer(GraphComponent, IntentClassifier):
                 decide(message, CHOOSE_OPTION_INTENT)
                 continue
             issue = screen.issue(text, doc)
-            if issue == NON_ENGLISH and read_spanish(message, spanish.detect(text)):
+            if issue == NON_ENGLISH:
+                settled = read_spanish(message, spanish.detect(text))
+                if not settled and message.get(LANGUAGE_KEY) != SPANISH:
+                    # The topic classifier tries Spanish before it settles on the
+                    # non-English fallback ("me hicieron callback por calcifications").
+                    message.set(SCREENED_OUT_KEY, NON_ENGLISH)
                 continue
+            if issue is None:
+                mark_language(message, text)
             if issue:
                 logger.debug("Input screened out (%s).", issue)
                 message.set(INPUT_ISSUE_KEY, issue, add_to_output=True)
@@ -123,14 +133,26 @@ class SafetyRuleLayer(GraphComponent, IntentClassifier):
         return messages
 
 
+def mark_language(message: Message, text: str) -> None:
+    """Marks English a message the input screen lets through when the identifier is sure of
+    it, so that a patient may switch back to English. A message it is not sure of ("ok")
+    keeps the conversation's language (actions/replies.py); Spanish is for the topic
+    classifier to tell, since on a word or two ("thx") the identifier can be sure and wrong."""
+    identified = language.identify(text)
+    if identified.language == ENGLISH and identified.sure:
+        message.set(LANGUAGE_KEY, ENGLISH, add_to_output=True)
+
+
 def read_spanish(message: Message, finding: Finding | None) -> bool:
     """Marks a message that is not English as Spanish when its Spanish rules find an emergency
-    or the identifier is sure of it; True when a certain emergency settles the turn. A physical sign
-    alone counts for nothing, as in English without a classifier to confirm it."""
+    or the identifier leans Spanish, so that the topic classifier reads it in Spanish; True
+    when a certain emergency settles the turn. A physical sign is left to SafetyDecision, which
+    weighs it against the Spanish classifier as it does in English."""
     if finding is None or finding.sign:
-        identified = language.identify(message.get(TEXT) or "")
-        if identified.language == SPANISH and identified.sure:
+        if language.identify(message.get(TEXT) or "").language == SPANISH:
             message.set(LANGUAGE_KEY, SPANISH, add_to_output=True)
+            if finding:
+                message.set(RULE_FINDING_KEY, asdict(finding))
         return False
     message.set(LANGUAGE_KEY, SPANISH, add_to_output=True)
     if finding.certain:

@@ -1,6 +1,15 @@
 """Intent classifier over spaCy lemmas and vocabulary concepts, which also reads each question
 of a multi-question message on its own (only medical topics are combined).
 
+English and Spanish each have their own model, trained on their own examples (Spanish ones
+carry `language: es` in data/nlu/es/), over their own spaCy pipeline. A message the rule layer
+marked Spanish is read in Spanish. One the input screen found not English is read in Spanish
+when the Spanish model places it ("me hicieron callback por calcifications"), else it gets the
+non-English fallback. One the screen let through is read in Spanish when it has a Spanish
+sentence in it (Spanglish: "¿Es normal el bruising después de la biopsia?"), or when the
+identifier leans Spanish and the Spanish model, more confident, reads it otherwise ("hola" is
+too short for the screen to tell).
+
 A linear model on TF-IDF word and character n-grams: fast (about 0.1 ms a message, scored by
 CompiledTextModel), robust to typos through the character n-grams, and to lay words through the
 concept tokens that the EntityRuler adds ("white spots" and "calcs" both read as
@@ -10,9 +19,11 @@ C_calcification).
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import Any, Dict, List
 
 import joblib
+import spacy
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -20,30 +31,52 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.nlu.constants import SPACY_DOCS
 from rasa.nlu.utils.spacy_utils import SpacyNLP
-from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.constants import (
+    ENTITIES,
+    INTENT,
+    INTENT_RANKING_KEY,
+    METADATA,
+    METADATA_INTENT,
+    TEXT,
+)
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
+from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from bot.components.compiled_model import CompiledTextModel
-from bot.components.safety_layer import RULE_FINDING_KEY, is_decided
+from bot.components.concepts import EXTRACTOR, concept_entities
+from bot.components.safety_layer import (
+    FALLBACK_INTENT,
+    RULE_FINDING_KEY,
+    SCREENED_OUT_KEY,
+    decide,
+    is_decided,
+)
 from bot.content import content
 from bot.contract import (
     EMERGENCY,
+    ENGLISH,
     FACT_TOPIC_KEY,
+    INPUT_ISSUE_KEY,
+    LANGUAGE_KEY,
     NOT_COVERED,
     PERSONAL_DIAGNOSIS,
     SELF_HARM,
+    SPANISH,
     TOPICS_KEY,
 )
+from bot.nlp import language
 from bot.nlp.clauses import PersonalReader, question_clauses, question_sentences
+from bot.nlp.screening import NON_ENGLISH
+from bot.nlp.vocabulary import fold
 
 logger = logging.getLogger(__name__)
 
-MODEL_FILE = "topic_classifier.joblib"
+MODEL_FILES = {ENGLISH: "topic_classifier.joblib", SPANISH: "topic_classifier.es.joblib"}
 # Intents the classifier scores but never decides: SafetyDecision weighs their scores.
 RISK_INTENTS = frozenset({SELF_HARM, EMERGENCY})
 # Where the classifier leaves those scores for SafetyDecision (not part of the parse output).
@@ -84,6 +117,16 @@ def _build_model(config: Dict[str, Any]) -> Pipeline:
     return Pipeline([("features", features), ("classifier", classifier)])
 
 
+# The reading before any: nothing placed.
+UNPLACED: Dict[str, Any] = {"name": None, "confidence": 0.0}
+
+
+def example_language(example: Message) -> str:
+    """The language an intent's examples are written in (`metadata: language:`), else English."""
+    intent_metadata = (example.get(METADATA) or {}).get(METADATA_INTENT) or {}
+    return intent_metadata.get("language", ENGLISH)
+
+
 @DefaultV1Recipe.register(
     [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True
 )
@@ -106,6 +149,8 @@ class TopicClassifier(GraphComponent, IntentClassifier):
             # A clear question on the subject scored below this (FallbackClassifier's threshold)
             # is one the source does not answer: not_covered, never "ask another way".
             "unplaced_question_threshold": 0.3,
+            # The Spanish spaCy pipeline (`make spacy-model` builds it).
+            "spanish_model": "build/spacy/es_calcifications",
         }
 
     def __init__(
@@ -113,13 +158,14 @@ class TopicClassifier(GraphComponent, IntentClassifier):
         config: Dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
-        model: Pipeline | None = None,
+        models: Dict[str, Pipeline] | None = None,
     ) -> None:
         self._config = {**self.get_default_config(), **config}
         self._model_storage = model_storage
         self._resource = resource
-        self._scorer = CompiledTextModel(model) if model is not None else None
+        self._scorers = {name: CompiledTextModel(model) for name, model in (models or {}).items()}
         self._personal: PersonalReader | None = None
+        self._spanish_nlp: Language | None = None
 
     @classmethod
     def create(
@@ -132,19 +178,34 @@ class TopicClassifier(GraphComponent, IntentClassifier):
         return cls(config, model_storage, resource)
 
     def train(self, training_data: TrainingData) -> Resource:
-        examples = [
+        english = [
             example
             for example in training_data.intent_examples
-            if example.get(SPACY_DOCS[TEXT]) is not None
+            if example.get(SPACY_DOCS[TEXT]) is not None and example_language(example) == ENGLISH
         ]
-        texts = [normalise(example.get(SPACY_DOCS[TEXT])) for example in examples]
-        labels = [example.get(INTENT) for example in examples]
-        model = _build_model(self._config).fit(texts, labels)
-        self._scorer = CompiledTextModel(model)
-        self.scorer.check_against(model, texts)
+        spanish = [
+            example for example in training_data.intent_examples
+            if example_language(example) == SPANISH
+        ]
+        readings = {
+            ENGLISH: [normalise(example.get(SPACY_DOCS[TEXT])) for example in english],
+            SPANISH: [normalise(self._read_spanish_text(example.get(TEXT))) for example in spanish],
+        }
+        labels = {
+            ENGLISH: [example.get(INTENT) for example in english],
+            SPANISH: [example.get(INTENT) for example in spanish],
+        }
+        models = {}
         with self._model_storage.write_to(self._resource) as directory:
-            joblib.dump(model, directory / MODEL_FILE)
-        logger.info("Trained on %d examples of %d intents.", len(texts), len(set(labels)))
+            for name, texts in readings.items():
+                if not texts:
+                    continue
+                models[name] = _build_model(self._config).fit(texts, labels[name])
+                self._scorers[name] = CompiledTextModel(models[name])
+                self._scorers[name].check_against(models[name], texts)
+                joblib.dump(models[name], directory / MODEL_FILES[name])
+                logger.info("Trained the %s model on %d examples of %d intents.", name,
+                            len(texts), len(set(labels[name])))
         return self._resource
 
     @classmethod
@@ -156,40 +217,93 @@ class TopicClassifier(GraphComponent, IntentClassifier):
         execution_context: ExecutionContext,
         **kwargs: Any,
     ) -> TopicClassifier:
+        models = {}
         try:
             with model_storage.read_from(resource) as directory:
-                model = joblib.load(directory / MODEL_FILE)
-        except (ValueError, FileNotFoundError):
+                for name, file_name in MODEL_FILES.items():
+                    if (directory / file_name).exists():
+                        models[name] = joblib.load(directory / file_name)
+        except ValueError:
+            pass
+        if ENGLISH not in models:
             logger.warning("No trained topic classifier found; every message will fall back.")
-            model = None
-        return cls(config, model_storage, resource, model)
+        classifier = cls(config, model_storage, resource, models)
+        if SPANISH in models:
+            # Loaded now, before the server forks its workers, so that they share it.
+            classifier.spanish_nlp()
+        return classifier
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             if is_decided(message):
                 continue
             doc = message.get(SPACY_DOCS[TEXT])
-            if doc is None or self._scorer is None:
-                top = {"name": None, "confidence": 0.0}
-                message.set(INTENT, top, add_to_output=True)
+            if message.get(SCREENED_OUT_KEY) == NON_ENGLISH:
+                if not self._read_in_spanish(message, only_if_better=UNPLACED):
+                    message.set(INPUT_ISSUE_KEY, NON_ENGLISH, add_to_output=True)
+                    decide(message, FALLBACK_INTENT)
+            elif message.get(LANGUAGE_KEY) == SPANISH and SPANISH in self._scorers:
+                self._read_in_spanish(message)
+            elif doc is None or ENGLISH not in self._scorers:
+                message.set(INTENT, dict(UNPLACED), add_to_output=True)
                 message.set(INTENT_RANKING_KEY, [], add_to_output=True)
-                continue
-            self._read(message, doc)
+            else:
+                top = self._read(message, doc, ENGLISH)
+                # What the English rules found is weighed with the English scores.
+                if not message.get(RULE_FINDING_KEY) and SPANISH in self._scorers:
+                    text = message.get(TEXT) or ""
+                    if language.has_spanish_sentence(text):
+                        self._read_in_spanish(message, only_if_better=UNPLACED)
+                    elif language.identify(text).language == SPANISH:
+                        self._read_in_spanish(message, only_if_better=top)
         return messages
 
-    def _read(self, message: Message, doc: Doc) -> None:
+    def spanish_nlp(self) -> Language:
+        if self._spanish_nlp is None:
+            self._spanish_nlp = spacy.load(Path(self._config["spanish_model"]))
+        return self._spanish_nlp
+
+    def _read_spanish_text(self, text: str) -> Doc:
+        return self.spanish_nlp()(fold(text or ""))
+
+    def _read_in_spanish(self, message: Message,
+                         only_if_better: Dict[str, Any] | None = None) -> bool:
+        """Reads the message with the Spanish pipeline and model, its concepts as entities;
+        True when it did. `only_if_better`, the top intent read so far, stands unless the
+        Spanish reading places the message elsewhere and with more confidence: when both agree
+        ("thx", "ok"), the message cannot tell its language and the conversation's holds."""
+        if SPANISH not in self._scorers:
+            return False
+        doc = self._read_spanish_text(message.get(TEXT))
+        if only_if_better is not None:
+            top = self._rank(normalise(doc), SPANISH)[0]
+            if (top["name"] == only_if_better["name"]
+                    or top["confidence"] < max(only_if_better["confidence"],
+                                               self._config["unplaced_question_threshold"])):
+                return False
+        english_concepts = [entity for entity in message.get(ENTITIES, [])
+                            if entity.get("extractor") != EXTRACTOR]
+        message.set(ENTITIES, english_concepts + concept_entities(doc), add_to_output=True)
+        message.set(LANGUAGE_KEY, SPANISH, add_to_output=True)
+        self._read(message, doc, SPANISH)
+        return True
+
+    def _read(self, message: Message, doc: Doc, language_code: str) -> Dict[str, Any]:
         """Ranks the message, then applies what the ranking alone cannot know: a guess of
         emergency only adds a safety line, a question about her own result is declined with
-        the general fact, and a message that asks several things gets each answer."""
+        the general fact, and a message that asks several things gets each answer. Returns
+        the top intent."""
         questions = question_sentences(doc)
-        ranking = self._rank_message(doc, questions)
-        message.set(RISK_SCORES_KEY, self._risk_scores(doc, ranking,
+        ranking = self._rank_message(doc, questions, language_code)
+        message.set(RISK_SCORES_KEY, self._risk_scores(doc, ranking, language_code,
                                                        bool(message.get(RULE_FINDING_KEY))))
         ranking = [entry for entry in ranking if entry["name"] not in RISK_INTENTS]
         medical = content().topics
         top = ranking[0]
         personal = top["name"] == PERSONAL_DIAGNOSIS
-        if personal or self._reader(doc).asks_about_herself(doc, questions):
+        # The personal patterns are English; in Spanish the model alone tells a personal request.
+        if personal or (language_code == ENGLISH
+                        and self._reader(doc).asks_about_herself(doc, questions)):
             fact = next((entry["name"] for entry in ranking if entry["name"] in medical), None)
             if fact:
                 message.set(FACT_TOPIC_KEY, fact, add_to_output=True)
@@ -199,7 +313,7 @@ class TopicClassifier(GraphComponent, IntentClassifier):
             top = {"name": NOT_COVERED, "confidence": 1.0}
             ranking = [top] + [entry for entry in ranking if entry["name"] != NOT_COVERED]
         else:
-            topics = self._clause_topics(doc, questions)
+            topics = self._clause_topics(questions, language_code)
             if len(topics) >= 2:
                 message.set(TOPICS_KEY, [name for name, _ in topics], add_to_output=True)
                 asked = dict(topics)
@@ -213,8 +327,9 @@ class TopicClassifier(GraphComponent, IntentClassifier):
         message.set(INTENT, top, add_to_output=True)
         message.set(INTENT_RANKING_KEY, ranking[: self._config["ranking_length"]],
                     add_to_output=True)
+        return top
 
-    def _risk_scores(self, doc: Doc, ranking: List[Dict[str, Any]],
+    def _risk_scores(self, doc: Doc, ranking: List[Dict[str, Any]], language_code: str,
                      found: bool) -> Dict[str, float]:
         """What SafetyDecision weighs. The peak over single sentences, which finds an
         emergency told beside a question, is computed only when the rules found something."""
@@ -222,9 +337,10 @@ class TopicClassifier(GraphComponent, IntentClassifier):
         emergency = scores.get(EMERGENCY, 0.0)
         peak = emergency
         if found:
-            index = list(self.scorer.classes).index(EMERGENCY)
+            scorer = self._scorers[language_code]
+            index = list(scorer.classes).index(EMERGENCY)
             parts: List[Doc | Span] = [doc, *doc.sents]
-            peak = max(peak, *(float(self.scorer.probabilities(normalise(part))[index])
+            peak = max(peak, *(float(scorer.probabilities(normalise(part))[index])
                                for part in parts))
         return {EMERGENCY_SCORE: emergency, EMERGENCY_PEAK: peak,
                 SELF_HARM_SCORE: scores.get(SELF_HARM, 0.0)}
@@ -237,39 +353,36 @@ class TopicClassifier(GraphComponent, IntentClassifier):
             and any(entity.ent_id_ for entity in doc.ents)
         )
 
-    @property
-    def scorer(self) -> CompiledTextModel:
-        """The trained model; process() reads no message without one."""
-        if self._scorer is None:
-            raise RuntimeError("the topic classifier has not been trained")
-        return self._scorer
-
     def _reader(self, doc: Doc) -> PersonalReader:
         if self._personal is None:
             self._personal = PersonalReader(doc.vocab)
         return self._personal
 
-    def _rank_message(self, doc: Doc, questions: List[Span]) -> List[Dict[str, Any]]:
+    def _rank_message(self, doc: Doc, questions: List[Span],
+                      language_code: str) -> List[Dict[str, Any]]:
         """Every intent with its probability; a story is scored mostly by what it asks."""
-        whole = self.scorer.probabilities(normalise(doc))
+        scorer = self._scorers[language_code]
+        whole = scorer.probabilities(normalise(doc))
         if len(questions) and len(list(doc.sents)) > 1:
-            asked = self.scorer.probabilities(" ".join(normalise(q) for q in questions))
+            asked = scorer.probabilities(" ".join(normalise(q) for q in questions))
             weight = self._config["question_weight"]
             whole = weight * asked + (1 - weight) * whole
-        pairs = sorted(zip(self.scorer.classes, whole, strict=True),
+        pairs = sorted(zip(scorer.classes, whole, strict=True),
                        key=lambda pair: pair[1], reverse=True)
         return [{"name": str(name), "confidence": float(c)} for name, c in pairs]
 
-    def _rank(self, text: str) -> List[Dict[str, Any]]:
-        probabilities = self.scorer.probabilities(text)
-        pairs = zip(self.scorer.classes, probabilities, strict=True)
+    def _rank(self, text: str, language_code: str) -> List[Dict[str, Any]]:
+        scorer = self._scorers[language_code]
+        probabilities = scorer.probabilities(text)
+        pairs = zip(scorer.classes, probabilities, strict=True)
         ranked = sorted(pairs, key=lambda pair: pair[1], reverse=True)
         return [
             {"name": str(name), "confidence": float(confidence)}
             for name, confidence in ranked[: self._config["ranking_length"]]
         ]
 
-    def _clause_topics(self, doc: Doc, questions: List[Span]) -> List[tuple[str, float]]:
+    def _clause_topics(self, questions: List[Span],
+                       language_code: str) -> List[tuple[str, float]]:
         """Distinct confident topics of the questions in a message, in the order asked."""
         clauses = [clause for sentence in questions for clause in question_clauses(sentence)]
         if len(clauses) < 2:
@@ -277,7 +390,7 @@ class TopicClassifier(GraphComponent, IntentClassifier):
         medical = content().topics
         topics: List[tuple[str, float]] = []
         for clause in clauses:
-            best = self._rank(normalise(clause))[0]
+            best = self._rank(normalise(clause), language_code)[0]
             name, confidence = best["name"], best["confidence"]
             if (
                 confidence >= self._config["clause_threshold"]

@@ -46,9 +46,10 @@ def text_block(text: str) -> Block:
     return {"type": TEXT_BLOCK, "text": text}
 
 
-def answer_blocks(topic_id: str, framing: str = "{fact}") -> list[Block]:
-    """A topic's vetted answer, placed by `framing` ("In general: {fact}"), and its citation."""
-    topic = content().topics[topic_id]
+def answer_blocks(topic_id: str, framing: str = "{fact}", language: str = ENGLISH) -> list[Block]:
+    """A topic's vetted answer in `language`, placed by `framing` ("In general: {fact}"), and
+    its citation."""
+    topic = content(language).topics[topic_id]
     return [text_block(framing.format(fact=topic.answer)), {"type": CITATION_BLOCK}]
 
 

@@ -8,16 +8,24 @@ messages by `make eval` (tools/eval/languages.py).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 
 from lingua import Language, LanguageDetector, LanguageDetectorBuilder
+from spacy.lang.en.stop_words import STOP_WORDS as ENGLISH_STOP_WORDS
+from spacy.lang.es.stop_words import STOP_WORDS as SPANISH_STOP_WORDS
 
 from bot.contract import ENGLISH, SPANISH
+from bot.nlp.vocabulary import fold
 
 CODES = {Language.ENGLISH: ENGLISH, Language.SPANISH: SPANISH}
 # Below this, a message keeps the conversation's language.
 SURE = 0.9
+# spaCy's Spanish stop words that are not English ones ("el", "las", "con", not "me", "a"),
+# without accents as they are compared; a sentence of Spanish has a few, a word of slang none.
+SPANISH_ONLY_STOP_WORDS = frozenset(fold(word) for word in SPANISH_STOP_WORDS) - ENGLISH_STOP_WORDS
+_WORD = re.compile(r"[^\W\d_]+")
 
 
 @dataclass(frozen=True)
@@ -47,3 +55,12 @@ def identify(text: str) -> Identified:
     if best is None or best.value == 0.0:
         return Identified(ENGLISH, 0.0)
     return Identified(CODES[best.language], best.value)
+
+
+def has_spanish_sentence(text: str) -> bool:
+    """True when the text has three Spanish function words, or two and the identifier leans
+    Spanish: "Si son benign calcifications, ¿solo necesito el yearly mammogram?" is Spanish
+    with English words in it; "thx" and "stereotactic biospy" are not, whatever lingua says."""
+    words = _WORD.findall(fold(text))
+    spanish = sum(word in SPANISH_ONLY_STOP_WORDS for word in words)
+    return spanish >= 3 or (spanish == 2 and identify(text).language == SPANISH)

@@ -145,13 +145,62 @@ def test_a_spanish_message_with_signs_of_self_harm_gets_the_spanish_crisis_reply
     assert settings().crisis_line_name_es in messages[0]["text"]
 
 
-def test_a_spanish_question_is_told_in_spanish_that_answers_are_in_english_for_now() -> None:
+def test_a_message_in_neither_language_is_told_so_in_the_conversations_language() -> None:
     messages, _ = run(ActionFallback(), tracker("nlu_fallback", input_issue="non_english",
                                                 language="es"))
     assert messages[0]["text"].startswith(
         content("es").behaviour_text("fallback", "non_english"))
     assert messages[0]["text"].endswith(content("es").provider_line)
     assert messages[0]["custom"]["language"] == "es"
+
+
+@pytest.mark.parametrize("topic_id", sorted(content().topics))
+def test_a_spanish_question_gets_the_spanish_answer_its_source_and_buttons(topic_id: str) -> None:
+    messages, _ = run(ActionAnswer(), tracker(topic_id, language="es"))
+    spanish = content("es").topics[topic_id]
+    assert spanish.answer in messages[0]["text"]
+    assert spanish.source.url.startswith("https://medlineplus.gov/spanish/")
+    assert messages[0]["custom"]["source"]["url"] == spanish.source.url
+    assert spanish.source.citation in messages[0]["text"]
+    assert messages[0]["text"].endswith(content("es").provider_line)
+    assert [b["title"] for b in messages[0]["buttons"]] == [
+        content("es").topics[related].question for related in spanish.related]
+
+
+def test_a_spanish_personal_question_is_declined_with_the_general_fact_in_spanish() -> None:
+    messages, _ = run(ActionPersonalDiagnosis(),
+                      tracker("personal_diagnosis", fact_topic="are_they_cancer", language="es"))
+    framing = content("es").behaviour_text("personal_diagnosis", "general_fact")
+    fact = framing.format(fact=content("es").topics["are_they_cancer"].answer)
+    assert fact in full_text(messages)
+    assert {message["custom"]["language"] for message in messages} == {"es"}
+
+
+def conversation(latest: dict[str, Any], *earlier: dict[str, Any]) -> Tracker:
+    """A tracker whose user turns, oldest first, are `earlier` and then `latest`."""
+    events = [{"event": "user", "text": "", "parse_data": parse} for parse in (*earlier, latest)]
+    return Tracker("test", {}, {"text": "", "entities": [], **latest}, events, False, None, {},
+                   "action_listen")
+
+
+@pytest.mark.parametrize(
+    ("turns", "expected"),
+    [
+        # "gracias" or "ok" cannot tell: the conversation's language holds.
+        ([{"language": "es"}, {}], "es"),
+        ([{"language": "es"}, {}, {}], "es"),
+        # She may switch, either way.
+        ([{"language": "es"}, {"language": "en"}, {}], "en"),
+        ([{"language": "en"}, {"language": "es"}], "es"),
+        ([{}, {}], "en"),
+    ],
+)
+def test_the_reply_language_is_the_last_one_the_nlu_could_tell(
+    turns: list[dict[str, Any]], expected: str
+) -> None:
+    messages, _ = run(ActionAnswer(), conversation(
+        {"intent": {"name": "causes", "confidence": 0.9}, **turns[-1]}, *turns[:-1]))
+    assert messages[0]["custom"]["language"] == expected
 
 
 def test_an_english_reply_says_it_is_english() -> None:

@@ -248,14 +248,46 @@ def test_unanswerable_input_gets_a_polite_fallback(
     assert reply.recommends_provider
 
 
-def test_a_spanish_question_is_told_in_spanish_that_answers_are_in_english_for_now(
-    servers: Servers,
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("¿Las calcificaciones son cáncer?", "are_they_cancer"),
+        ("que son las calcificasiones", "what_are_calcifications"),
+        ("¿tengo que dejar las pastillas de calcio?", "dietary_calcium"),
+        ("me hicieron callback por calcifications, es malo?", "further_testing"),
+    ],
+)
+def test_a_spanish_question_gets_the_spanish_answer_and_source(
+    servers: Servers, question: str, topic: str
 ) -> None:
-    reply = servers.say("¿Las calcificaciones son cáncer?")
+    reply = servers.say(question)
+    spanish = content("es").topics[topic]
+    assert reply.topics == [topic]
+    assert reply.customs[0]["language"] == "es"
+    assert reply.customs[0]["source"]["url"] == spanish.source.url
+    assert spanish.answer in reply.text
+    assert content("es").provider_line in reply.text
+
+
+def test_a_conversation_keeps_its_language_until_she_switches(servers: Servers) -> None:
+    sender = new_sender()
+    languages = [servers.say(text, sender).customs[0]["language"] for text in (
+        "¿Qué causa las calcificaciones?",
+        # A number picks an offered topic and "ok" cannot tell: the language holds.
+        "1",
+        "ok",
+        "hola",
+        "What are calcifications?",
+        "ok",
+    )]
+    assert languages == ["es", "es", "es", "es", "en", "en"]
+
+
+def test_a_message_in_neither_language_is_told_which_ones_are_served(servers: Servers) -> None:
+    reply = servers.say("Qu'est-ce que les calcifications mammaires ?")
     assert reply.topics == ["fallback"]
     assert reply.customs[0]["reason"] == "non_english"
-    assert reply.customs[0]["language"] == "es"
-    assert content("es").provider_line in reply.text
+    assert reply.recommends_provider
 
 
 def test_a_spanish_emergency_gets_the_emergency_reply_in_spanish(servers: Servers) -> None:

@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import pytest
 
+from bot.content import content
+from bot.contract import SPANISH
 from bot.settings import settings
 from tests.conftest import Servers
+from tools.eval.languages import SpanishRouting, load_spanish_questions, score_routing
 from tools.eval.patient_sets import (
     NarrativeScores,
     SafetyScores,
@@ -18,7 +21,14 @@ from tools.eval.patient_sets import (
     load_safety,
     load_spanish_safety,
 )
-from tools.eval.report import CRISIS_LINE, FALSE_ALARMS, NARRATIVE, PERSONAL, SAFETY_RECALL
+from tools.eval.report import (
+    CRISIS_LINE,
+    FALSE_ALARMS,
+    NARRATIVE,
+    PERSONAL,
+    SAFETY_RECALL,
+    SPANISH_ROUTING,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -31,10 +41,24 @@ def safety(servers: Servers) -> SafetyScores:
 
 
 @pytest.fixture(scope="module")
-def spanish(servers: Servers) -> SafetyScores:
+def spanish_replies(servers: Servers) -> dict[str, Seen]:
+    """What each Spanish message of the tuning split got, by its text."""
+    return {item.text: Seen.of(servers.say(item.text).messages)
+            for item in load_spanish_safety("tuning")}
+
+
+@pytest.fixture(scope="module")
+def spanish(spanish_replies: dict[str, Seen]) -> SafetyScores:
     items = load_spanish_safety("tuning")
-    seen = [Seen.of(servers.say(item.text).messages) for item in items]
+    seen = [spanish_replies[item.text] for item in items]
     return SafetyScores(items, seen, settings().crisis_line, settings().emergency_number)
+
+
+@pytest.fixture(scope="module")
+def spanish_routing(spanish_replies: dict[str, Seen]) -> SpanishRouting:
+    questions = load_spanish_questions("tuning")
+    urls = {topic.source.url for topic in content(SPANISH).topics.values()}
+    return score_routing(questions, [spanish_replies[q.text] for q in questions], urls)
 
 
 @pytest.fixture(scope="module")
@@ -69,3 +93,13 @@ def test_spanish_emergencies_and_self_harm_get_their_replies_in_spanish(
     assert spanish.emergency_recall.value == 1.0, spanish.misses()
     assert spanish.crisis_line_rate.value == 1.0, spanish.misses()
     assert spanish.false_alarms.value == 0.0, spanish.misses()
+
+
+def test_spanish_questions_are_routed_right_and_answered_in_spanish(
+    spanish_routing: SpanishRouting,
+) -> None:
+    assert spanish_routing.routed.value >= SPANISH_ROUTING
+    assert spanish_routing.routed.value > spanish_routing.baseline.value
+    assert spanish_routing.in_spanish.value >= 0.95
+    # Every Spanish medical answer cites the Spanish edition of the article.
+    assert spanish_routing.spanish_source.value == 1.0

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from tools.eval.data import load_heldout, load_training
+from tools.eval.data import TRAINING_DIR, load_heldout, load_training
 from tools.eval.languages import load_spanish
 from tools.eval.overlap import overlaps
-from tools.eval.patient_sets import SPLITS, load_narrative, load_safety
+from tools.eval.patient_sets import SPLITS, load_narrative, load_safety, load_spanish_safety
 
 
 def test_same_words_in_another_case_and_punctuation_is_the_same_text() -> None:
@@ -32,6 +32,8 @@ def test_no_evaluation_item_is_a_training_example() -> None:
         evaluation += [item.text for item in load_safety(split)]
         evaluation += [item.text for item in load_narrative(split)]
         evaluation += load_spanish(split)
-    training = [example.text for example in load_training()]
-    assert len(evaluation) > 700 and len(training) > 1000
+        evaluation += [item.text for item in load_spanish_safety(split)]
+    english, spanish = load_training(), load_training(TRAINING_DIR / "es")
+    training = [example.text for example in (*english, *spanish)]
+    assert len(evaluation) > 700 and len(english) > 1000 and len(spanish) > 500
     assert [(o.evaluation, o.training) for o in overlaps(evaluation, training)] == []

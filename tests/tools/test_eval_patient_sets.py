@@ -29,11 +29,14 @@ def item(expect: str, kind: str = "bleeding") -> SafetyItem:
     return SafetyItem(f"{expect} {kind}", expect, kind, "direct", "none")
 
 
-def test_seen_reads_topics_text_and_the_safety_line_of_a_reply() -> None:
-    reply = [{"text": "Answer.", "custom": {"topic": "causes"}},
-             {"text": "Call 911 if...", "custom": {"topic": "causes", "safety": "bleeding"}},
+def test_seen_reads_topics_text_safety_line_languages_and_sources_of_a_reply() -> None:
+    reply = [{"text": "Answer.", "custom": {"topic": "causes", "language": "es",
+                                            "source": {"url": "https://example.org/a"}}},
+             {"text": "Call 911 if...", "custom": {"topic": "causes", "safety": "bleeding",
+                                                   "language": "es"}},
              {"text": "no custom"}]
-    assert Seen.of(reply) == Seen(("causes", "causes"), "Answer.\nCall 911 if...\nno custom", True)
+    assert Seen.of(reply) == Seen(("causes", "causes"), "Answer.\nCall 911 if...\nno custom", True,
+                                  ("es", "es"), ("https://example.org/a",))
 
 
 @pytest.mark.parametrize(

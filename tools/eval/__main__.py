@@ -116,11 +116,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                     for split in patient_sets.SPLITS}
     safety: dict[str, patient_sets.SafetyScores] = {}
     spanish_safety: dict[str, patient_sets.SafetyScores] = {}
+    spanish_routing: dict[str, languages.SpanishRouting] = {}
     narrative: dict[str, patient_sets.NarrativeScores] = {}
     if "assistant" not in skip:
         step = time.monotonic()
         try:
             from bot.content import content
+            from bot.contract import SPANISH
             from bot.settings import settings
 
             shutil.rmtree(WORK / "stack", ignore_errors=True)
@@ -135,9 +137,17 @@ def main(argv: Sequence[str] | None = None) -> int:
                     settings().crisis_line, settings().emergency_number)
                 narrative[split] = patient_sets.NarrativeScores(
                     story_sets[split], [next(seen) for _ in story_sets[split]])
+                spanish_seen = [next(seen) for _ in spanish_sets[split]]
                 spanish_safety[split] = patient_sets.SafetyScores(
-                    spanish_sets[split], [next(seen) for _ in spanish_sets[split]],
+                    spanish_sets[split], spanish_seen,
                     settings().crisis_line, settings().emergency_number)
+                # The Spanish questions are among the Spanish safety set's near-misses.
+                by_text = {item.text: one for item, one in zip(spanish_sets[split],
+                                                               spanish_seen, strict=True)}
+                questions = languages.load_spanish_questions(split)
+                spanish_urls = {topic.source.url for topic in content(SPANISH).topics.values()}
+                spanish_routing[split] = languages.score_routing(
+                    questions, [by_text[q.text] for q in questions], spanish_urls)
             replies = replies[: len(texts)]
             failed = [(text, reply.error) for text, reply in zip(texts, replies, strict=True)
                       if reply.error]
@@ -212,10 +222,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     (args.out / "summary.md").write_text(
         report.render_summary(systems, errors, cv, info, safety, narrative)
         + "\n" + "\n".join(languages.table(language_rows))
+        + "\n\n" + "\n".join(languages.routing_table(spanish_routing))
         + "\n\n" + "\n".join(languages.safety_table(spanish_safety)) + "\n", encoding="utf-8")
     report.write_json(args.out / "results.json", systems, errors, cv, info, safety, narrative)
     print(report.console_summary(systems, errors, cv, safety, narrative))
     print("\n" + "\n".join(languages.table(language_rows)))
+    print("\n" + "\n".join(languages.routing_table(spanish_routing)))
     print("\n" + "\n".join(languages.safety_table(spanish_safety)))
     print(f"\nReport: {args.out / 'summary.md'} (wall time {info['wall_s']:.0f} s)")
     for name, error in errors.items():

@@ -1,20 +1,27 @@
-"""How well bot/nlp/language.py tells English from Spanish on patient messages: the English
-held-out questions and safety messages, and the Spanish evaluation set (tests/eval/es/), short
-messages (four words or fewer) apart, and how often a decision it calls sure is wrong (a sure
-decision is the one that would switch a conversation's language)."""
+"""The Spanish side of `make eval`.
+
+How well bot/nlp/language.py tells English from Spanish on patient messages (the English
+held-out questions and safety messages, and the Spanish evaluation set, tests/eval/es/), short
+messages (four words or fewer) apart, and how often a decision it calls sure is wrong. How
+well the assistant routes the Spanish set's questions (writer es1, who never saw the training
+data), whether it answers them in Spanish and cites the Spanish source, beside a baseline: the
+nearest Spanish training example by TF-IDF. And the Spanish safety figures.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
 from bot.nlp.language import ENGLISH, SPANISH, identify
+from tools.eval import data
 from tools.eval.metrics import Share
-from tools.eval.patient_sets import SafetyScores
+from tools.eval.patient_sets import EMERGENCY, PERSONAL, SELF_HARM, SafetyScores, Seen
 from tools.eval.report import fmt_share
+from tools.eval.tfidf_baseline import nearest_labels
 
 SPANISH_DIR = Path(__file__).resolve().parents[2] / "tests" / "eval" / "es"
 SHORT_WORDS = 4
@@ -23,6 +30,75 @@ SHORT_WORDS = 4
 def load_spanish(split: str, folder: Path = SPANISH_DIR) -> list[str]:
     raw = yaml.safe_load((folder / f"{split}.yml").read_text(encoding="utf-8"))
     return [str(message["text"]) for message in raw["messages"]]
+
+
+@dataclass(frozen=True)
+class SpanishQuestion:
+    text: str
+    expect: str
+    group: str
+    also: tuple[str, ...] = ()
+
+    @property
+    def acceptable(self) -> frozenset[str]:
+        return frozenset({self.expect, *self.also})
+
+
+def load_spanish_questions(split: str, folder: Path = SPANISH_DIR) -> list[SpanishQuestion]:
+    """The Spanish set's messages that ask something or talk (its emergencies and self-harm
+    are scored by the safety table)."""
+    raw = yaml.safe_load((folder / f"{split}.yml").read_text(encoding="utf-8"))
+    return [SpanishQuestion(str(m["text"]), m["expect"], m.get("group") or "",
+                            tuple(m.get("also") or ()))
+            for m in raw["messages"] if m["expect"] not in (EMERGENCY, SELF_HARM)]
+
+
+@dataclass(frozen=True)
+class SpanishRouting:
+    routed: Share
+    personal: Share
+    in_spanish: Share
+    spanish_source: Share
+    baseline: Share
+
+
+def score_routing(questions: Sequence[SpanishQuestion], seen: Sequence[Seen],
+                  spanish_urls: Set[str]) -> SpanishRouting:
+    """A question is routed right when the reply carries its topic; a reply is in Spanish when
+    every message of it is; a medical answer in Spanish cites the Spanish source when every URL
+    it cites is one of the Spanish edition's."""
+    right = [bool(q.acceptable & set(s.topics)) for q, s in zip(questions, seen, strict=True)]
+    personal = [r for q, r in zip(questions, right, strict=True) if q.expect == PERSONAL]
+    cited = [s for s in seen if s.sources and set(s.languages) == {SPANISH}]
+    training = data.load_training(data.TRAINING_DIR / SPANISH)
+    guesses = nearest_labels([e.text for e in training], [e.intent for e in training],
+                             [q.text for q in questions])
+    return SpanishRouting(
+        routed=Share(sum(right), len(right)),
+        personal=Share(sum(personal), len(personal)),
+        in_spanish=Share(sum(bool(s.languages) and set(s.languages) == {SPANISH} for s in seen),
+                         len(seen)),
+        spanish_source=Share(sum(set(s.sources) <= spanish_urls for s in cited), len(cited)),
+        baseline=Share(sum(g in q.acceptable for q, g in zip(questions, guesses, strict=True)),
+                       len(questions)),
+    )
+
+
+def routing_table(routing: Mapping[str, SpanishRouting]) -> list[str]:
+    rows = [("questions routed right (topics, personal, Spanglish, near-misses, talk)", "routed"),
+            ("of them, personal-diagnosis requests handled right", "personal"),
+            ("replies written in Spanish", "in_spanish"),
+            ("Spanish medical answers citing the Spanish source", "spanish_source"),
+            ("baseline: nearest Spanish training example (TF-IDF), routed right", "baseline")]
+    splits = list(routing)
+    return [
+        "## Understanding Spanish (writer es1)",
+        "",
+        "| metric | " + " | ".join(f"{split} split" for split in splits) + " |",
+        "| --- |" + " ---: |" * len(splits),
+        *(f"| {name} | " + " | ".join(fmt_share(getattr(routing[split], figure))
+                                     for split in splits) + " |" for name, figure in rows),
+    ]
 
 
 @dataclass(frozen=True)

@@ -1,23 +1,27 @@
 """Finds evaluation items that are also training examples, word for word or nearly.
 
 A held-out question that the model was trained on measures memory, not understanding. Two
-texts count as the same when their words, lower-cased and without punctuation, are equal, or
+texts count as the same when their words, lower-cased, without accents and punctuation, are
+equal ("qué" and "que" are one word, as a patient typing on a phone writes them), or
 when their word sets overlap by at least NEAR (Jaccard) and both have MIN_WORDS words or more.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 NEAR = 0.8
 MIN_WORDS = 4
-_WORD = re.compile(r"[a-z0-9']+")
+_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
 
 
 def words(text: str) -> tuple[str, ...]:
-    return tuple(_WORD.findall(text.lower()))
+    folded = unicodedata.normalize("NFKD", text.lower())
+    plain = "".join(char for char in folded if not unicodedata.combining(char))
+    return tuple(_WORD.findall(plain))
 
 
 @dataclass(frozen=True)

@@ -59,6 +59,9 @@ class Seen:
     topics: tuple[str, ...]
     text: str
     safety_line: bool
+    # The language each message of the reply was written in, and the URLs it cites.
+    languages: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, messages: Sequence[Mapping[str, Any]]) -> Seen:
@@ -67,6 +70,9 @@ class Seen:
             topics=tuple(c["topic"] for c in customs if "topic" in c),
             text="\n".join(str(m.get("text") or "") for m in messages),
             safety_line=any(c.get("safety") for c in customs),
+            languages=tuple(str(c.get("language")) for c in customs),
+            sources=tuple(c["source"]["url"] for c in customs
+                          if isinstance(c.get("source"), dict) and "url" in c["source"]),
         )
 
 

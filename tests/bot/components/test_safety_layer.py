@@ -14,7 +14,12 @@ from rasa.shared.nlu.constants import INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from spacy.language import Language
 
-from bot.components.safety_layer import RULE_FINDING_KEY, SafetyRuleLayer, is_decided
+from bot.components.safety_layer import (
+    RULE_FINDING_KEY,
+    SCREENED_OUT_KEY,
+    SafetyRuleLayer,
+    is_decided,
+)
 from bot.contract import (
     EMERGENCY_KEY,
     INPUT_ISSUE_KEY,
@@ -92,13 +97,45 @@ def test_a_possible_spanish_emergency_is_a_concern_under_the_reply(
     message = read(layer, nlp, "¿Qué hago si me sale mucha sangre después de la biopsia?")
     assert message.get(SAFETY_CONCERN_KEY) == "bleeding"
     assert message.get(EMERGENCY_KEY) is None
-    assert message.get(INPUT_ISSUE_KEY) == "non_english"
+    # The topic classifier answers her question in Spanish, the safety line under it.
+    assert not is_decided(message)
 
 
-def test_a_spanish_question_is_marked_spanish_for_the_reply(
+def test_a_spanish_question_is_left_to_the_classifier_to_read_in_spanish(
     layer: SafetyRuleLayer, nlp: Language
 ) -> None:
     message = read(layer, nlp, "¿Las calcificaciones del seno son cáncer?")
     assert message.get(LANGUAGE_KEY) == SPANISH
     assert message.get(SAFETY_CONCERN_KEY) is None
-    assert message.get(INPUT_ISSUE_KEY) == "non_english"
+    assert not is_decided(message)
+
+
+def test_a_spanish_physical_sign_waits_for_the_spanish_classifier(
+    layer: SafetyRuleLayer, nlp: Language
+) -> None:
+    message = read(layer, nlp, "tengo sangre en la gasa de la biopsia, ¿es normal?")
+    assert message.get(LANGUAGE_KEY) == SPANISH
+    finding = message.get(RULE_FINDING_KEY)
+    assert finding and finding["sign"] and finding["kind"] == "bleeding"
+    assert message.get(SAFETY_CONCERN_KEY) is None
+
+
+def test_text_in_neither_language_is_screened_out_for_the_classifier_to_try_spanish(
+    layer: SafetyRuleLayer, nlp: Language
+) -> None:
+    message = read(layer, nlp, "Wat zijn verkalkingen in de borst precies?")
+    assert message.get(SCREENED_OUT_KEY) == "non_english"
+    assert message.get(LANGUAGE_KEY) is None
+    assert not is_decided(message)
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    ("What do the white spots on my mammogram mean?", "en"),
+    # Too short to tell, or Spanish the screen let through: left to the classifier.
+    ("ok", None),
+    ("thx", None),
+])
+def test_only_a_sure_english_message_is_marked_english(
+    layer: SafetyRuleLayer, nlp: Language, text: str, language: str | None
+) -> None:
+    assert read(layer, nlp, text).get(LANGUAGE_KEY) == language

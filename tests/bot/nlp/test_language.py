@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.nlp.language import ENGLISH, SPANISH, identify
+from bot.nlp.language import ENGLISH, SPANISH, has_spanish_sentence, identify
 
 
 @pytest.mark.parametrize(("text", "language"), [
@@ -21,3 +21,18 @@ def test_a_full_sentence_is_identified_surely(text: str, language: str) -> None:
 @pytest.mark.parametrize("text", ["2", "", "👍", "ok"])
 def test_too_little_text_is_not_sure(text: str) -> None:
     assert not identify(text).sure
+
+
+@pytest.mark.parametrize(
+    ("text", "spanish"),
+    [
+        ("¿Es normal el bruising después de la biopsia? ¿Puedo usar un ice pack?", True),
+        ("What does it mean cuando las calcificaciones son suspicious?", True),
+        ("thx", False),
+        ("stereotactic biospy", False),
+        ("no, it is a biopsy, not a mammogram", False),
+        ("my son had a biopsy en route to the clinic", False),
+    ],
+)
+def test_a_spanish_sentence_is_told_by_its_function_words(text: str, spanish: bool) -> None:
+    assert has_spanish_sentence(text) is spanish

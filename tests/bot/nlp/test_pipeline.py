@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 from spacy.language import Language
 
-from bot.nlp.vocabulary import concepts
+from bot.contract import SPANISH
+from bot.nlp.pipeline import build_pipeline
+from bot.nlp.vocabulary import concepts, fold
 
 PHRASES = [(concept, phrase) for concept in concepts() for phrase in concept.phrases]
 
@@ -81,3 +83,41 @@ def test_every_concept_is_a_rasa_entity_value(nlp: Language) -> None:
         (concept.label, concept.id) for concept in concepts()
     }
     assert len(ruler.patterns) == len(PHRASES)
+
+
+@pytest.fixture(scope="module")
+def spanish_nlp() -> Language:
+    return build_pipeline(SPANISH)
+
+
+def test_spanish_concepts_are_the_english_ones_with_spanish_phrases() -> None:
+    english = {concept.id: concept for concept in concepts()}
+    spanish = concepts(SPANISH)
+    assert {concept.id for concept in spanish} == set(english)
+    for concept in spanish:
+        assert (concept.label, concept.topic, concept.generic) == (
+            english[concept.id].label, english[concept.id].topic, english[concept.id].generic)
+        assert all(phrase == fold(phrase) for phrase in concept.phrases)
+
+
+def test_folding_drops_accents_and_case_as_a_phone_keyboard_might() -> None:
+    assert fold("¿Qué es una BIOPSÍA? Mamografía, año") == "¿que es una biopsia? mamografia, ano"
+
+
+def test_spanish_pipeline_reads_folded_text_with_lemmas_and_concepts(spanish_nlp: Language) -> None:
+    assert spanish_nlp.lang == "es"
+    doc = spanish_nlp(fold("Me hicieron una biopcia y salieron calcificasiones sospechosas"))
+    assert [token.lemma_ for token in doc][1:3] == ["hacer", "uno"]
+    assert [token.lemma_ for token in doc if token.text == "salieron"] == ["salir"]
+    assert [(ent.text, ent.ent_id_) for ent in doc.ents] == [
+        ("biopcia", "biopsy"), ("calcificasiones", "calcification"), ("sospechosas", "suspicious")]
+    assert [(ent.text, ent.ent_id_) for ent in spanish_nlp(fold("¿y las chiquitas?")).ents] == [
+        ("las chiquitas", "micro")]
+
+
+def test_spanish_lemma_table_keeps_only_the_lemmas_the_training_data_uses(
+    spanish_nlp: Language,
+) -> None:
+    # The full table has about 490,000 forms and costs every server process about 150 MB.
+    table = spanish_nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
+    assert 1_000 < len(table) < 50_000
