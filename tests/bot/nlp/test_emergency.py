@@ -112,6 +112,11 @@ POSITIVE = [
     (OVERDOSE, "grandad swallowed 9 of his digoxin by mistake and he's being sick"),
     ("fainting", "sorry if this is garbled, i keep fainting"),
     (SELF_HARM, "i'm planning to overdose on my sleeping pills tonight"),
+    ("breathing", "there is not enough air getting in, help"),
+    ("bleeding", "the stitches opened again and bleeding much"),
+    ("fainting", "i'm on the kitchen floor and i think i'm going to go out again"),
+    ("general", "i keep throwing up green and my belly is rock hard"),
+    (SELF_HARM, "i will stand on the bridge tonight and i don't come back"),
 ]
 
 
@@ -177,6 +182,8 @@ def test_faq_questions_are_not_emergencies(detect: Detect, text: str) -> None:
         "i nearly had a heart attack when they called me back",
         "lol i basically overdosed on cheese my whole life, is that why",
         "been bleeding money on supplements, did they cause this",
+        "my pulse went through the roof when i read the letter, what does it mean",
+        "a speck of blood came on the strip but it stopped by itself",
         # the past, or over
         "my sister had a heart attack last spring; can calcium in vessels show on a mammogram?",
         "i fainted during my biopsy years ago, is the new one done lying down",
@@ -216,6 +223,8 @@ def test_figurative_past_and_denied_are_not_emergencies(detect: Detect, text: st
     ("kind", "text"),
     [
         ("bleeding", "what if i start bleeding heavily after the biopsy?"),
+        ("allergic_reaction", "allergic reaction to the marker clip is possible?"),
+        ("chest_pain", "my chest is little tight from nerves, what is segmental"),
         ("infection", "should I go to the ER if I get a fever and the breast is red?"),
         ("breathing", "a lady in my group couldnt breathe at her callback, what are those calcs"),
         ("bleeding", "our patient takes blood thinners: should we expect heavy bleeding after?"),

@@ -31,6 +31,10 @@ def spanish() -> SpanishSafety:
         (SELF_HARM, "ya no quiero vivir, tengo las pastillas aquí"),
         (SELF_HARM, "pienso estrellarme contra un muro para que se acabe todo"),
         (SELF_HARM, "ya no aguanto, quiero quitarme de en medio"),
+        ("breathing", "mi mamá tiene los labios morados y respira muy rápido"),
+        (OVERDOSE, "el niño se tomó las pastillas de mi suegra, no sé cuántas se tomó"),
+        ("general", "mi tío se cayó de la escalera y no puede mover las piernas"),
+        (SELF_HARM, "no me pregunten más, ya tengo un plan y esta noche me voy"),
     ],
 )
 def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text: str) -> None:
@@ -46,6 +50,7 @@ def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text
         "mi tía tuvo un infarto hace años, ¿eso tiene que ver con el calcio?",
         "¿qué son las calcificaciones del seno?",
         "tengo un plan de seguro médico, ¿cubre la biopsia?",
+        "me quedé sin aire cuando vi el resultado, ¿qué es birads 3?",
     ],
 )
 def test_figures_of_speech_denials_and_the_past_raise_nothing(
@@ -59,6 +64,8 @@ def test_figures_of_speech_denials_and_the_past_raise_nothing(
     [
         "¿qué pasa si sangro mucho después de la biopsia?",
         "a una vecina le dio fiebre después de su biopsia, ¿eso es común?",
+        "¿una biopsia puede causar desmayos?",
+        "si sangra mucho, ¿voy a urgencias o llamo al consultorio?",
     ],
 )
 def test_hypothetical_or_someone_elses_emergency_is_at_most_uncertain(
