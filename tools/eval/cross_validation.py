@@ -83,7 +83,13 @@ def run_cross_validation(out: Path, folds: int = FOLDS, python: str = sys.execut
     """Runs Rasa's cross-validation into `out` (cleared first) and reads its figures."""
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
-    command = [python, "-m", "rasa", "test", "nlu", "--nlu", "data/nlu", "--config", "config.yml",
+    # The English examples only: Rasa's folds lose the intent metadata that sends the Spanish
+    # ones (data/nlu/es/) to the Spanish model, and the figure stays comparable with earlier runs.
+    english = out / "nlu"
+    english.mkdir()
+    for path in sorted((ROOT / "data" / "nlu").glob("*.yml")):
+        shutil.copy(path, english / path.name)
+    command = [python, "-m", "rasa", "test", "nlu", "--nlu", str(english), "--config", "config.yml",
                "--cross-validation", "--folds", str(folds), "--out", str(out), "--no-plot"]
     env = {**os.environ, "PYTHONPATH": str(ROOT), "RASA_TELEMETRY_ENABLED": "false",
            "TF_CPP_MIN_LOG_LEVEL": "2"}
