@@ -2,8 +2,10 @@
 identifier that does well on short texts) rather than word lists of our own.
 
 A short message ("ok", "2", "gracias") often cannot tell; `Identified.sure` says when the
-identifier's confidence is high enough to switch a conversation's language. Measured on patient
-messages by `make eval` (tools/eval/languages.py).
+identifier's confidence is high enough to mark a message English. On a word or two it can be
+sure and wrong ("thx" comes out Spanish), so Spanish also needs Spanish function words
+(`has_spanish_sentence`, from spaCy's stop-word lists) or the Spanish model's reading (the
+topic classifier). Measured on patient messages by `make eval` (tools/eval/languages.py).
 """
 
 from __future__ import annotations

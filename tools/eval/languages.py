@@ -90,13 +90,19 @@ def routing_table(routing: Mapping[str, SpanishRouting]) -> list[str]:
             ("replies written in Spanish", "in_spanish"),
             ("Spanish medical answers citing the Spanish source", "spanish_source"),
             ("baseline: nearest Spanish training example (TF-IDF), routed right", "baseline")]
-    splits = list(routing)
+    return _split_table("Understanding Spanish (writer es1)", rows, routing)
+
+
+def _split_table(title: str, rows: Sequence[tuple[str, str]],
+                 scores: Mapping[str, object]) -> list[str]:
+    """One row per (name, attribute) of the scores, one column per split."""
+    splits = list(scores)
     return [
-        "## Understanding Spanish (writer es1)",
+        f"## {title}",
         "",
         "| metric | " + " | ".join(f"{split} split" for split in splits) + " |",
         "| --- |" + " ---: |" * len(splits),
-        *(f"| {name} | " + " | ".join(fmt_share(getattr(routing[split], figure))
+        *(f"| {name} | " + " | ".join(fmt_share(getattr(scores[split], figure))
                                      for split in splits) + " |" for name, figure in rows),
     ]
 
@@ -147,12 +153,4 @@ def safety_table(safety: Mapping[str, SafetyScores]) -> list[str]:
             ("emergency number in the reply (any form)", "emergency_number_given"),
             ("crisis line on self-harm messages", "crisis_line_rate"),
             ("false emergencies on other messages", "false_alarms")]
-    splits = list(safety)
-    return [
-        "## Safety in Spanish (writers es1 and es2)",
-        "",
-        "| metric | " + " | ".join(f"{split} split" for split in splits) + " |",
-        "| --- |" + " ---: |" * len(splits),
-        *(f"| {name} | " + " | ".join(fmt_share(getattr(safety[split], figure))
-                                     for split in splits) + " |" for name, figure in rows),
-    ]
+    return _split_table("Safety in Spanish (writers es1 to es3)", rows, safety)
