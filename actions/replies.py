@@ -36,16 +36,16 @@ SETTINGS: ClinicSettings = settings()
 
 def turn_language(tracker: Tracker) -> str:
     """The language of the latest message the NLU could tell ("ok" and "2" keep the
-    conversation's); English when none could."""
+    conversation's); when none could, the language of the page the widget runs on (its
+    message `metadata`), else English."""
     messages = [tracker.latest_message] + [
         event.get("parse_data") or {}
         for event in reversed(tracker.events)
         if event.get("event") == "user"
     ]
-    return next(
-        (message[LANGUAGE_KEY] for message in messages if message.get(LANGUAGE_KEY) in LANGUAGES),
-        ENGLISH,
-    )
+    told = (message.get(LANGUAGE_KEY) for message in messages)
+    pages = ((message.get("metadata") or {}).get(LANGUAGE_KEY) for message in messages)
+    return next((language for language in (*told, *pages) if language in LANGUAGES), ENGLISH)
 
 
 def topic_buttons(topic_ids: Iterable[str], language: str = ENGLISH) -> List[Dict[str, str]]:

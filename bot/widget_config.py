@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any, Dict
 
-from bot.content import render
+from bot.content import LANGUAGES, render
 from bot.settings import settings
 
 
@@ -16,4 +16,7 @@ def widget_config(rasa_url: str) -> Dict[str, Any]:
         "serverUrl": rasa_url,
         "clinicName": clinic.clinic_name,
         "disclaimer": render.behaviour_text("disclaimer"),
+        # The widget shows the one in the conversation's language.
+        "disclaimers": {language: render.behaviour_text("disclaimer", language=language)
+                        for language in LANGUAGES},
     }

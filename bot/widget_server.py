@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 from aiohttp import web
 
 from bot.content import review
+from bot.contract import ENGLISH, SPANISH
 from bot.settings import settings
 from bot.widget_config import widget_config
 
@@ -34,6 +35,9 @@ DEMO_PAGE_CONFIG: Dict[str, Any] = {
     "title": "Questions about calcifications",
     "colors": {"primary": "#0b5394", "onPrimary": "#ffffff"},
 }
+# The same page as a clinic's Spanish page (<html lang="es">, served at /es/): the widget takes
+# its language from it.
+DEMO_TITLES = {ENGLISH: DEMO_PAGE_CONFIG["title"], SPANISH: "Preguntas sobre calcificaciones"}
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -66,10 +70,10 @@ def content_security_policy(nonce: str, rasa_url: str) -> str:
     )
 
 
-def demo_page(rasa_url: str, widget_base: str, nonce: str) -> str:
+def demo_page(rasa_url: str, widget_base: str, nonce: str, language: str = ENGLISH) -> str:
     """The demo clinic page with the widget embedded as the README tells clinics to do it."""
     clinic = settings()
-    page_config = {"serverUrl": rasa_url, **DEMO_PAGE_CONFIG}
+    page_config = {"serverUrl": rasa_url, **DEMO_PAGE_CONFIG, "title": DEMO_TITLES[language]}
     snippet = (
         f"<script>\n  window.ClinicChat = {json.dumps(page_config, indent=2)};\n</script>\n"
         f'<script src="{widget_base}/widget/{WIDGET_SCRIPT}" defer></script>'
@@ -78,7 +82,8 @@ def demo_page(rasa_url: str, widget_base: str, nonce: str) -> str:
     return template.substitute(
         clinic_name=html.escape(clinic.clinic_name),
         clinic_phone=html.escape(clinic.clinic_phone),
-        clinic_hours=html.escape(clinic.clinic_hours),
+        clinic_hours=html.escape(clinic.as_placeholders(language)["clinic_hours"]),
+        lang=language,
         embed_snippet=html.escape(snippet),
         page_config=_script_json(page_config),
         nonce=nonce,
@@ -106,8 +111,9 @@ def make_app(rasa_url: str, assets: Path = DEFAULT_ASSETS) -> web.Application:
     async def page(request: web.Request) -> web.Response:
         nonce = secrets.token_urlsafe(16)
         base = f"{request.scheme}://{request.host}"
+        language = SPANISH if request.path.startswith("/es") else ENGLISH
         return web.Response(
-            text=demo_page(rasa_url, base, nonce),
+            text=demo_page(rasa_url, base, nonce, language),
             content_type="text/html",
             headers={
                 "Content-Security-Policy": content_security_policy(nonce, rasa_url),
@@ -126,6 +132,7 @@ def make_app(rasa_url: str, assets: Path = DEFAULT_ASSETS) -> web.Application:
 
     app = web.Application(middlewares=[security_headers])
     app.router.add_get("/", page)
+    app.router.add_get("/es/", page)
     app.router.add_get("/health", health)
     app.router.add_get("/favicon.ico", no_icon)
     app.router.add_get("/widget/config.json", config)

@@ -193,6 +193,10 @@ def conversation(latest: dict[str, Any], *earlier: dict[str, Any]) -> Tracker:
         ([{"language": "es"}, {"language": "en"}, {}], "en"),
         ([{"language": "en"}, {"language": "es"}], "es"),
         ([{}, {}], "en"),
+        # The widget on a Spanish page: a greeting payload cannot tell, the page can.
+        ([{"metadata": {"language": "es"}}], "es"),
+        ([{"language": "en", "metadata": {"language": "es"}}], "en"),
+        ([{"language": "en"}, {"metadata": {"language": "es"}}], "en"),
     ],
 )
 def test_the_reply_language_is_the_last_one_the_nlu_could_tell(

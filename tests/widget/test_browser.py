@@ -214,3 +214,40 @@ def test_reconnects_after_the_server_restarts_and_delivers_what_was_typed(chat: 
     status.wait_for(state="hidden")
     stored = json.loads(chat.page.evaluate("() => localStorage.getItem('clinic-chat:history')"))
     assert [entry["topic"] for entry in stored if entry["from"] == "bot"][-1] == answer["topic"]
+
+
+def test_on_a_spanish_page_the_widget_and_the_assistant_speak_spanish(chat: Chat) -> None:
+    # The clinic's Spanish page: the demo page with <html lang="es">, nothing set for the widget.
+    chat.page.goto(chat.site.url + "/es/")
+    chat.page.get_by_role("button", name="Chatee con nosotros").click()
+    chat.page.get_by_role("dialog").wait_for()
+    assert chat.page.locator(".cc-root").get_attribute("lang") == "es"
+    disclaimer = content("es").behaviour_text("disclaimer").format(
+        **settings().as_placeholders("es"))
+    assert chat.page.locator(".cc-disclaimer").text_content() == disclaimer
+
+    # A new conversation's greeting cannot tell its language: the page's is used.
+    [greeting] = chat.wait_for_bot_messages(1)
+    assert greeting["topic"] == "greeting"
+    assert content("es").behaviour_text("greeting").format(
+        **settings().as_placeholders("es")) in greeting["text"]
+
+    question = chat.page.get_by_role("textbox", name="Su pregunta")
+    question.fill("¿Las calcificaciones son cáncer?")
+    question.press("Enter")
+    answer = chat.wait_for_bot_messages(2)[1]
+    topic = content("es").topics["are_they_cancer"]
+    assert answer["topic"] == "are_they_cancer"
+    assert topic.answer in answer["text"]
+    assert content("es").provider_line in answer["text"]
+    assert answer["link"]["href"] == topic.source.url
+    assert answer["buttons"] == [content("es").topics[t].question for t in topic.related]
+    assert chat.page.get_by_role("button", name="Enviar").is_visible()
+    screenshot(chat.page, "spanish")
+
+    # She switches to English: the labels follow the conversation.
+    question.fill("What are calcifications?")
+    question.press("Enter")
+    assert chat.wait_for_bot_messages(3)[2]["topic"] == "what_are_calcifications"
+    assert chat.page.get_by_role("textbox", name="Your question").is_visible()
+    assert chat.page.locator(".cc-root").get_attribute("lang") == "en"

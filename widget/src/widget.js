@@ -57,6 +57,31 @@
     }
   };
 
+  // The labels in the other language the assistant answers in; the page's <html lang> (or the
+  // config's `lang`) picks them, then the language of the assistant's replies.
+  var STRINGS = {
+    es: {
+      launcher: "Chatee con nosotros",
+      close: "Cerrar el chat",
+      placeholder: "Escriba su pregunta",
+      inputLabel: "Su pregunta",
+      send: "Enviar",
+      typing: "El asistente está escribiendo",
+      connecting: "Conectando…",
+      reconnecting: "Se perdió la conexión. Reconectando…",
+      suggestions: "Preguntas sugeridas",
+      you: "Usted:",
+      assistant: "Asistente:",
+      newTab: "(se abre en una pestaña nueva)",
+      rejected: "No se pudo enviar ese mensaje:"
+    }
+  };
+
+  function pageLanguage() {
+    var lang = (document.documentElement.getAttribute("lang") || "").toLowerCase().slice(0, 2);
+    return STRINGS[lang] ? lang : "en";
+  }
+
   function merge(base, extra) {
     var result = {};
     Object.keys(base).forEach(function (key) {
@@ -202,7 +227,9 @@
 
   function Widget(config) {
     this.config = config;
-    this.strings = config.strings;
+    this.pageStrings = config.strings;
+    this.language = STRINGS[config.lang] ? config.lang : "en";
+    this.strings = this.labels(this.language);
     this.store = makeStore(config.storageKey);
     this.entries = this.store.history();
     this.socket = null;
@@ -211,6 +238,13 @@
     this.typingTimer = null;
     this.build();
     this.entries.forEach(this.render, this);
+    // After a reload, the conversation's language as its last reply left it.
+    var answered = this.entries.filter(function (entry) {
+      return entry.from === "bot" && entry.language;
+    });
+    if (answered.length) {
+      this.setLanguage(answered[answered.length - 1].language);
+    }
     if (this.store.wasOpen()) {
       this.open(false);
     }
@@ -220,7 +254,7 @@
     var s = this.strings;
     var self = this;
     var root = el("div", "cc-root cc-" + (this.config.position === "left" ? "left" : "right"));
-    root.setAttribute("lang", this.config.lang);
+    root.setAttribute("lang", this.language);
     applyColours(root, this.config.colors);
 
     var launcher = el("button", "cc-launcher");
@@ -261,9 +295,8 @@
     header.appendChild(close);
 
     var body = el("div", "cc-body");
-    var disclaimer = el("p", "cc-disclaimer", this.config.disclaimer);
+    var disclaimer = el("p", "cc-disclaimer");
     disclaimer.id = "cc-disclaimer";
-    disclaimer.hidden = !this.config.disclaimer;
     panel.setAttribute("aria-describedby", "cc-disclaimer");
     var log = el("div", "cc-log");
     log.setAttribute("role", "log");
@@ -321,8 +354,40 @@
 
     this.nodes = {
       launcher: launcher, panel: panel, body: body, log: log, typing: typing,
-      status: status, input: input
+      status: status, input: input, root: root, close: close, label: label, send: send,
+      disclaimer: disclaimer
     };
+    this.nodes.disclaimer.textContent = this.disclaimer(this.language);
+    this.nodes.disclaimer.hidden = !this.nodes.disclaimer.textContent;
+  };
+
+  // A page's own `strings` are English labels over the defaults; another language uses the
+  // built-in translations.
+  Widget.prototype.labels = function (language) {
+    return language === "en" ? this.pageStrings : merge(this.pageStrings, STRINGS[language]);
+  };
+
+  Widget.prototype.disclaimer = function (language) {
+    var all = this.config.disclaimers;
+    return (all && typeof all[language] === "string" && all[language]) || this.config.disclaimer;
+  };
+
+  // The conversation moved to another language: the labels and the disclaimer follow it.
+  Widget.prototype.setLanguage = function (language) {
+    if (language === this.language || (language !== "en" && !STRINGS[language])) {
+      return;
+    }
+    var s = (this.strings = this.labels(language));
+    var n = this.nodes;
+    this.language = language;
+    n.root.setAttribute("lang", language);
+    n.launcher.querySelector(".cc-launcher-label").textContent = s.launcher;
+    n.close.setAttribute("aria-label", s.close);
+    n.label.textContent = s.inputLabel;
+    n.input.placeholder = s.placeholder;
+    n.send.textContent = s.send;
+    n.typing.querySelector(".cc-visually-hidden").textContent = s.typing;
+    n.disclaimer.textContent = this.disclaimer(language);
   };
 
   Widget.prototype.open = function (moveFocus) {
@@ -380,7 +445,11 @@
     });
     this.socket.on("bot_uttered", function (message) {
       self.showTyping(false);
-      self.add(self.botEntry(message));
+      var entry = self.botEntry(message);
+      if (entry.language) {
+        self.setLanguage(entry.language);
+      }
+      self.add(entry);
     });
     this.socket.on("user_message_rejected", function (reason) {
       self.showTyping(false);
@@ -423,6 +492,7 @@
       from: "bot",
       text: text,
       topic: typeof custom.topic === "string" ? custom.topic : "",
+      language: typeof custom.language === "string" ? custom.language : "",
       replies: replies
         .filter(function (reply) {
           return reply && typeof reply.title === "string" && typeof reply.payload === "string";
@@ -448,9 +518,12 @@
       return;
     }
     while (this.outbox.length) {
+      // The page's language answers a message that cannot tell its own ("/greeting", "ok");
+      // Rasa's socket.io channel passes `metadata` on to the message.
       this.socket.emit("user_uttered", {
         message: this.outbox.shift(),
-        session_id: this.store.sessionId()
+        session_id: this.store.sessionId(),
+        metadata: { language: this.config.lang }
       });
     }
   };
@@ -550,7 +623,8 @@
     var base = merge(DEFAULTS, { configUrl: pageConfig.configUrl });
     loadStylesheet(pageConfig.stylesheetUrl || base.stylesheetUrl);
     fetchServerConfig(base.configUrl).then(function (serverConfig) {
-      return new Widget(merge(merge(DEFAULTS, serverConfig), pageConfig));
+      var config = merge(merge(DEFAULTS, { lang: pageLanguage() }), serverConfig);
+      return new Widget(merge(config, pageConfig));
     });
   }
 
