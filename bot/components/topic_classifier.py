@@ -281,6 +281,10 @@ class TopicClassifier(GraphComponent, IntentClassifier):
                     or top["confidence"] < max(only_if_better["confidence"],
                                                self._config["unplaced_question_threshold"])):
                 return False
+        # What an English reading before this one decided no longer holds.
+        for key in (TOPICS_KEY, FACT_TOPIC_KEY):
+            if message.get(key) is not None:
+                message.set(key, None, add_to_output=True)
         english_concepts = [entity for entity in message.get(ENTITIES, [])
                             if entity.get("extractor") != EXTRACTOR]
         message.set(ENTITIES, english_concepts + concept_entities(doc), add_to_output=True)
