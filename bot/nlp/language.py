@@ -43,8 +43,7 @@ class Identified:
 @cache
 def detector() -> LanguageDetector:
     """English and Spanish models only, loaded once per process. Low accuracy mode (trigrams
-    only) keeps the server lean (about 11 MB against 76); the server asks it only about
-    messages its English screen has already found not to be English."""
+    only) keeps the server lean (about 11 MB against 76)."""
     return (LanguageDetectorBuilder.from_languages(*CODES)
             .with_preloaded_language_models().with_low_accuracy_mode().build())
 
