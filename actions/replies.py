@@ -157,7 +157,7 @@ class Reply:
                 buttons=buttons or None,
                 json_message={
                     **part.custom,
-                    "language": self.language,
+                    LANGUAGE_KEY: self.language,
                     "blocks": part.blocks,
                     "options": [
                         {"number": numbers[topic], **button}

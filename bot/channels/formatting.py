@@ -16,7 +16,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from bot.content import Source, render
+from bot.content import LANGUAGES, Source, render
+from bot.contract import ENGLISH, LANGUAGE_KEY
 from bot.nlp.options import MAX_OPTIONS
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
@@ -167,6 +168,12 @@ def message_buttons(message: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     ]
 
 
+def message_language(message: Mapping[str, Any]) -> str:
+    """The language the action answered in (its `custom.language`), else English."""
+    language = _custom(message).get(LANGUAGE_KEY)
+    return language if language in LANGUAGES else ENGLISH
+
+
 def message_options(message: Mapping[str, Any]) -> tuple[Option, ...]:
     """The numbered options the action sent; a message without them numbers its own buttons."""
     raw = _custom(message).get("options")
@@ -203,7 +210,8 @@ class TurnFormatter:
             options = tuple(o for o in message_options(message) if o.number <= MAX_OPTIONS)
             if options:
                 lines.append(self._text_units(""))
-                lines.extend(map(self._text_units, numbered_list(options).split("\n")))
+                listed = numbered_list(options, message_language(message))
+                lines.extend(map(self._text_units, listed.split("\n")))
         rendered = _join_units([unit for line in lines for unit in line], self.style.max_chars)
         last = len(rendered) - 1
         return [
@@ -239,6 +247,7 @@ class TurnFormatter:
         return fitted
 
 
-def numbered_list(options: tuple[Option, ...]) -> str:
+def numbered_list(options: tuple[Option, ...], language: str = ENGLISH) -> str:
     """The offered topics as lines "1. What causes calcifications?" under the intro line."""
-    return render.numbered_options([(option.number, option.title) for option in options])
+    return render.numbered_options([(option.number, option.title) for option in options],
+                                   language)

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
-from bot.content import Source, content
+from bot.content import LANGUAGES, Source, content
 from bot.contract import CRISIS_CONCERNS, EMERGENCY, ENGLISH, FALLBACK
 from bot.settings import settings
 
@@ -110,12 +110,18 @@ def with_provider_line(text: str, topics: Iterable[str]) -> str:
     return PARAGRAPH.join([text, *provider_lines(topics)])
 
 
-def apology(reason: str) -> str:
-    """A fallback reply that no action wrote (the service is down, too many requests)."""
-    return with_provider_line(behaviour_text(FALLBACK, reason), [FALLBACK])
+def apology(reason: str, language: str | None = None) -> str:
+    """A fallback reply that no action wrote (the service is down, too many requests). Said in
+    every edition, English first, when its language is unknown: nginx and a failed turn have
+    no conversation to tell it from."""
+    return PARAGRAPH.join(
+        PARAGRAPH.join([behaviour_text(FALLBACK, reason, edition),
+                        *provider_lines([FALLBACK], edition)])
+        for edition in ([language] if language in LANGUAGES else LANGUAGES)
+    )
 
 
-def numbered_options(options: Sequence[tuple[int, str]]) -> str:
+def numbered_options(options: Sequence[tuple[int, str]], language: str = ENGLISH) -> str:
     """Offered topics as lines "1. What causes calcifications?" under the intro line."""
     lines = [f"{number}. {title}" for number, title in options]
-    return PARAGRAPH.join([behaviour_text("numbered_topics"), *lines])
+    return PARAGRAPH.join([behaviour_text("numbered_topics", language=language), *lines])

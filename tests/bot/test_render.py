@@ -17,7 +17,7 @@ from actions.replies import Reply
 from bot.channels.formatting import Option, numbered_list
 from bot.channels.unavailable import unavailable_text
 from bot.content import ANSWERS_FILE, content, render
-from bot.contract import FALLBACK
+from bot.contract import FALLBACK, SPANISH
 from bot.widget_config import widget_config
 from tools.prod.nginx import rate_limited_reply
 
@@ -55,16 +55,26 @@ def test_the_action_servers_replies_follow_the_file(edited: None) -> None:
 
 
 def test_the_channels_apology_and_numbered_list_follow_the_file(edited: None) -> None:
-    assert unavailable_text() == f"{APOLOGY}{render.PARAGRAPH}{PROVIDER}"
+    assert unavailable_text().startswith(f"{APOLOGY}{render.PARAGRAPH}{PROVIDER}")
     listed = numbered_list((Option(1, "What causes them?", "/causes"),))
     assert listed.splitlines() == [INTRO, "1. What causes them?"]
+
+
+def test_an_apology_without_a_known_language_is_said_in_english_then_spanish() -> None:
+    spanish = content(SPANISH)
+    spanish_part = render.PARAGRAPH.join([
+        render.behaviour_text(FALLBACK, "service_unavailable", SPANISH), spanish.provider_line])
+    assert unavailable_text().endswith(render.PARAGRAPH + spanish_part)
+    assert render.apology("service_unavailable", SPANISH) == spanish_part
+    reply = json.loads(rate_limited_reply().replace("\\\\", "\\"))
+    assert spanish.behaviour_text(FALLBACK, "rate_limited") in reply[0]["text"]
 
 
 def test_the_widget_and_the_rate_limit_reply_follow_the_file(edited: None) -> None:
     assert widget_config("http://rasa")["disclaimer"] == DISCLAIMER
     # What nginx sends: it reads each doubled backslash of its config as one.
     reply = json.loads(rate_limited_reply().replace("\\\\", "\\"))
-    assert reply[0]["text"] == f"{SLOW_DOWN}{render.PARAGRAPH}{PROVIDER}"
+    assert reply[0]["text"].startswith(f"{SLOW_DOWN}{render.PARAGRAPH}{PROVIDER}")
 
 
 def test_every_reply_that_needs_it_ends_with_the_provider_line_once() -> None:

@@ -20,6 +20,7 @@ from bot.channels.formatting import (
     TurnFormatter,
 )
 from bot.content import content
+from bot.contract import SPANISH
 from bot.nlp.options import MAX_OPTIONS, option_number
 
 ALL_STYLES = [SMS, WHATSAPP, FACEBOOK, TELEGRAM, SLACK]
@@ -100,6 +101,16 @@ def test_channels_without_buttons_number_the_topics_in_the_order_offered(
     assert outgoing.buttons == ()
     # What the patient sees as 2 is what the action records as the second offered topic.
     assert reply.offered[option_number("2") - 1] == related[1]
+
+
+@pytest.mark.parametrize("style", PLAIN)
+def test_a_spanish_reply_lists_its_topics_under_the_spanish_intro(style: ChannelStyle) -> None:
+    (outgoing,) = formatted(style, sent(Reply(language=SPANISH).answer("are_they_cancer")))
+    spanish = content(SPANISH)
+    related = spanish.topics["are_they_cancer"].related
+    assert spanish.behaviour_text("numbered_topics") in outgoing.text
+    assert content().behaviour_text("numbered_topics") not in outgoing.text
+    assert listed(outgoing.text)[1] == spanish.topics[related[0]].question
 
 
 @pytest.mark.parametrize("style", STYLED)
