@@ -70,7 +70,7 @@ from bot.contract import (
     TOPICS_KEY,
 )
 from bot.nlp import language
-from bot.nlp.clauses import PersonalReader, question_clauses, question_sentences
+from bot.nlp.clauses import PERSONAL_FILES, PersonalReader, question_clauses, question_sentences
 from bot.nlp.screening import NON_ENGLISH
 from bot.nlp.vocabulary import fold
 
@@ -164,7 +164,7 @@ class TopicClassifier(GraphComponent, IntentClassifier):
         self._model_storage = model_storage
         self._resource = resource
         self._scorers = {name: CompiledTextModel(model) for name, model in (models or {}).items()}
-        self._personal: PersonalReader | None = None
+        self._personal: Dict[str, PersonalReader] = {}
         self._spanish_nlp: Language | None = None
 
     @classmethod
@@ -305,9 +305,7 @@ class TopicClassifier(GraphComponent, IntentClassifier):
         medical = content().topics
         top = ranking[0]
         personal = top["name"] == PERSONAL_DIAGNOSIS
-        # The personal patterns are English; in Spanish the model alone tells a personal request.
-        if personal or (language_code == ENGLISH
-                        and self._reader(doc).asks_about_herself(doc, questions)):
+        if personal or self._reader(doc, language_code).asks_about_herself(doc, questions):
             fact = next((entry["name"] for entry in ranking if entry["name"] in medical), None)
             if fact:
                 message.set(FACT_TOPIC_KEY, fact, add_to_output=True)
@@ -357,10 +355,10 @@ class TopicClassifier(GraphComponent, IntentClassifier):
             and any(entity.ent_id_ for entity in doc.ents)
         )
 
-    def _reader(self, doc: Doc) -> PersonalReader:
-        if self._personal is None:
-            self._personal = PersonalReader(doc.vocab)
-        return self._personal
+    def _reader(self, doc: Doc, language_code: str) -> PersonalReader:
+        if language_code not in self._personal:
+            self._personal[language_code] = PersonalReader(doc.vocab, PERSONAL_FILES[language_code])
+        return self._personal[language_code]
 
     def _rank_message(self, doc: Doc, questions: List[Span],
                       language_code: str) -> List[Dict[str, Any]]:

@@ -5,7 +5,7 @@ A forum-style message tells a story and asks one or two things inside it. The se
 (spaCy's sentencizer) that ask are found by their question mark, their first word, or an
 indirect cue ("I wonder", "anyone know"); a sentence that asks two things ("what causes them and
 does calcium matter?") is split at the joiner. Whether she asks about herself comes from the
-patterns of personal.yml.
+patterns of personal.yml (personal.es.yml for Spanish).
 """
 
 from __future__ import annotations
@@ -17,7 +17,10 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 from spacy.vocab import Vocab
 
+from bot.contract import ENGLISH, SPANISH
+
 PERSONAL_FILE = Path(__file__).with_name("personal.yml")
+PERSONAL_FILES = {ENGLISH: PERSONAL_FILE, SPANISH: PERSONAL_FILE.with_name("personal.es.yml")}
 
 QUESTION_WORDS = frozenset(
     (

@@ -66,19 +66,21 @@ def preload(model_path: str | Path) -> None:
     gc.freeze()
 
 
-WARM_UP_TEXT = "what are breast calcifications?"
+WARM_UP_TEXTS = ("what are breast calcifications?", "¿mis calcificaciones son cáncer?")
 
 
 def _warm_up(loaded: Loaded) -> None:
-    """Parses one message, as MessageProcessor does, so that lazy parts are built now."""
+    """Parses a message in each language, as MessageProcessor does, so that lazy parts are
+    built now."""
     _, metadata, graph_runner = loaded
     if metadata.nlu_target is None:
         return
-    graph_runner.run(
-        inputs={PLACEHOLDER_MESSAGE: [UserMessage(WARM_UP_TEXT, sender_id="warm-up")],
-                PLACEHOLDER_TRACKER: DialogueStateTracker("warm-up", [])},
-        targets=[metadata.nlu_target],
-    )
+    for text in WARM_UP_TEXTS:
+        graph_runner.run(
+            inputs={PLACEHOLDER_MESSAGE: [UserMessage(text, sender_id="warm-up")],
+                    PLACEHOLDER_TRACKER: DialogueStateTracker("warm-up", [])},
+            targets=[metadata.nlu_target],
+        )
 
 
 def install() -> None:

@@ -37,8 +37,8 @@ safety_layer.EmergencyDetector = safety_layer.InputScreen = built_after_start_up
 classifier.PersonalReader = built_after_start_up
 from rasa.core.channels.channel import UserMessage
 from rasa.engine.constants import PLACEHOLDER_MESSAGE
-first[2].run(inputs={PLACEHOLDER_MESSAGE: [UserMessage("I can't breathe, do I need a biopsy?")]},
-             targets=[first[1].nlu_target])
+for text in ("I can't breathe, do I need a biopsy?", "me dijeron calcificaciones, ¿es grave?"):
+    first[2].run(inputs={PLACEHOLDER_MESSAGE: [UserMessage(text)]}, targets=[first[1].nlu_target])
 print(json.dumps({
     "parsed_without_building_again": True,
     "jax_imported": any(name.split(".")[0] in ("jax", "jaxlib") for name in sys.modules),

@@ -5,7 +5,10 @@ from __future__ import annotations
 import pytest
 from spacy.language import Language
 
-from bot.nlp.clauses import PersonalReader, question_clauses, question_sentences
+from bot.contract import SPANISH
+from bot.nlp.clauses import PERSONAL_FILES, PersonalReader, question_clauses, question_sentences
+from bot.nlp.pipeline import build_pipeline
+from bot.nlp.vocabulary import fold
 
 
 @pytest.fixture(scope="module")
@@ -136,3 +139,44 @@ def test_questions_about_her_own_result(personal, text: str) -> None:
 )
 def test_general_questions_with_a_story_are_not_personal(personal, text: str) -> None:
     assert not personal(text)
+
+
+@pytest.fixture(scope="module")
+def personal_es():
+    nlp = build_pipeline(SPANISH)
+    reader = PersonalReader(nlp.vocab, PERSONAL_FILES[SPANISH])
+
+    def asks(text: str) -> bool:
+        doc = nlp(fold(text))
+        return reader.asks_about_herself(doc, question_sentences(doc))
+
+    return asks
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "¿Tengo cáncer?",
+        "¿Lo mío es benigno? Me dijeron calcificaciones redondas y dispersas.",
+        "Me dijeron que hay calcificaciones agrupadas, ¿es grave?",
+        "mi informe dice microcalcificaciones, que significa eso",
+        "¿Qué significa para mí un BI-RADS 3?",
+        "¿mis calcificaciones son malignas?",
+    ],
+)
+def test_spanish_questions_about_her_own_result(personal_es, text: str) -> None:
+    assert personal_es(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "¿Qué son las microcalcificaciones?",
+        "¿El yogur es malo si tengo calcificaciones?",
+        "¿Hay que preocuparse si salen calcificaciones en la mamografía?",
+        "Me hicieron la biopsia ayer y tengo un moretón, ¿es normal?",
+        "A mi hermana le dijeron que eran benignas. ¿Por qué salen calcificaciones?",
+    ],
+)
+def test_spanish_general_questions_are_not_personal(personal_es, text: str) -> None:
+    assert not personal_es(text)

@@ -13,7 +13,7 @@ import yaml
 from spacy.language import Language
 
 from bot.contract import OVERDOSE, SELF_HARM
-from bot.nlp.clauses import PERSONAL_FILE
+from bot.nlp.clauses import PERSONAL_FILES
 from bot.nlp.emergency import CONTEXT_FILE, EMERGENCY_FILE, EmergencyDetector, Finding, judge
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -357,7 +357,7 @@ def _word_lists(node: object) -> list[list[object]]:
     return []
 
 
-@pytest.mark.parametrize("path", [EMERGENCY_FILE, CONTEXT_FILE, PERSONAL_FILE],
+@pytest.mark.parametrize("path", [EMERGENCY_FILE, CONTEXT_FILE, *PERSONAL_FILES.values()],
                          ids=lambda path: path.name)
 def test_every_listed_word_is_text(path: Path) -> None:
     # YAML reads a bare on, off, no or yes as a boolean: such a word would never match.
