@@ -43,10 +43,17 @@ HABITUAL = "HABITUAL"
 EARLIER = "EARLIER"
 OTHER_PERSON = "OTHER_PERSON"
 MILD = "MILD"
+# A question about how often it happens to people ("how common are suicidal thoughts?").
+IN_GENERAL = "IN_GENERAL"
+# A crisis told as a past wish ("I wanted to die back then", "she wished to end it"): history
+# unless the sentence says now.
+PAST_WISHES = frozenset({"wanted", "wished"})
 # Together, contexts in which crisis words speak of people in general.
 GENERAL = frozenset({OTHER_PERSON, HABITUAL, HYPOTHETICAL})
 # Contexts in which something is possible but not plainly happening to her now.
-UNSETTLED = frozenset({HYPOTHETICAL, HABITUAL, EARLIER, OTHER_PERSON, MILD})
+UNSETTLED = frozenset({HYPOTHETICAL, HABITUAL, EARLIER, OTHER_PERSON, MILD, IN_GENERAL})
+# Contexts that leave a statement only possible, whatever else is said.
+POSSIBLE = frozenset({HYPOTHETICAL, MILD, IN_GENERAL})
 
 
 @dataclass(frozen=True)
@@ -82,7 +89,8 @@ def judge(kind: str, categories: set[str], acute: bool, weak: bool = False) -> b
     if kind == SELF_HARM:
         # Over, or said of people in general (two of someone else, usually and if: "do women
         # often feel suicidal after a scare?"): the crisis line under the answer, not the reply.
-        if categories & {NEGATED, HISTORICAL} or len(categories & GENERAL) >= 2:
+        if (categories & {NEGATED, HISTORICAL, IN_GENERAL}
+                or len(categories & GENERAL) >= 2):
             return False
         return acute or not weak
     if categories & {NEGATED, HISTORICAL}:
@@ -90,10 +98,10 @@ def judge(kind: str, categories: set[str], acute: bool, weak: bool = False) -> b
     if weak:
         # A physical sign counts only when plainly stated: not "if" or "a little", and not
         # "at night", "after her biopsy" or "yesterday" unless it is happening now.
-        if categories & {HYPOTHETICAL, MILD} or (categories & UNSETTLED and not acute):
+        if categories & POSSIBLE or (categories & UNSETTLED and not acute):
             return None
         return False
-    if categories & {HYPOTHETICAL, MILD}:
+    if categories & POSSIBLE:
         return False
     return acute or not categories & {HABITUAL, EARLIER, OTHER_PERSON}
 
@@ -222,6 +230,10 @@ class EmergencyDetector:
                                         for sentence, start in over):
                 categories |= {HISTORICAL}
             now = firm_sentences if weak and kind != SELF_HARM else acute_sentences
+            wish = doc[max(target.sent.start, target.start - 2):target.start + 1]
+            if (kind == SELF_HARM and any(token.lower_ in PAST_WISHES for token in wish)
+                    and target.sent.start not in now):
+                categories |= {HISTORICAL}
             certain = judge(kind, categories, target.sent.start in now, weak)
             if certain is None:
                 continue
