@@ -12,11 +12,26 @@ from pathlib import Path
 
 import spacy
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from bot.nlp.emergency import EmergencyDetector, Finding
 
 SPANISH_EMERGENCY_FILE = Path(__file__).with_name("emergency.es.yml")
 SPANISH_CONTEXT_FILE = Path(__file__).with_name("context.es.yml")
+OPENING_MARKS = frozenset("¿¡")
+
+
+@Language.component("opening_marks")
+def opening_marks(doc: Doc) -> Doc:
+    """Starts a sentence at its opening "¿" or "¡". spaCy's sentencizer keeps punctuation with the
+    sentence before, so "Es el lunes. ¿Debo ir a urgencias?" would put "¿" in the first sentence
+    and cut the question's context rules ("¿debo") off from their sentence."""
+    for token in doc[1:-1]:
+        following = doc[token.i + 1]
+        if token.text in OPENING_MARKS and following.is_sent_start:
+            token.is_sent_start = True
+            following.is_sent_start = False
+    return doc
 
 
 def spanish_pipeline() -> Language:
@@ -24,6 +39,7 @@ def spanish_pipeline() -> Language:
     lemmas are needed."""
     nlp = spacy.blank("es")
     nlp.add_pipe("sentencizer")
+    nlp.add_pipe("opening_marks")
     return nlp
 
 

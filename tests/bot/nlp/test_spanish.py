@@ -7,7 +7,7 @@ import yaml
 
 from bot.contract import OVERDOSE, SELF_HARM
 from bot.nlp.emergency import Finding
-from bot.nlp.spanish import SPANISH_EMERGENCY_FILE, SpanishSafety
+from bot.nlp.spanish import SPANISH_EMERGENCY_FILE, SpanishSafety, spanish_pipeline
 
 KINDS = yaml.safe_load(SPANISH_EMERGENCY_FILE.read_text(encoding="utf-8"))["kinds"]
 
@@ -35,6 +35,12 @@ def spanish() -> SpanishSafety:
         (OVERDOSE, "el niño se tomó las pastillas de mi suegra, no sé cuántas se tomó"),
         ("general", "mi tío se cayó de la escalera y no puede mover las piernas"),
         (SELF_HARM, "no me pregunten más, ya tengo un plan y esta noche me voy"),
+        # Someone else's reassurance is not hers; blood that went through to the shirt.
+        ("bleeding",
+         "ella dice que está bien, pero la gasa se llenó de sangre y ya pasó a la camisa"),
+        # An apology is not a condition.
+        ("fainting", "perdón si escribo mal, me fui al suelo y no me puedo parar del piso"),
+        (OVERDOSE, "tomé cuatro de 800 mg juntas y ahora me duele mucho el estómago"),
     ],
 )
 def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text: str) -> None:
@@ -51,6 +57,8 @@ def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text
         "¿qué son las calcificaciones del seno?",
         "tengo un plan de seguro médico, ¿cubre la biopsia?",
         "me quedé sin aire cuando vi el resultado, ¿qué es birads 3?",
+        "me quedé helada, sin aire, cuando la técnica dijo que había que repetir, pero ya me calmé",
+        "el año pasado me llevaron en ambulancia por una alergia, ¿usan lidocaína en la biopsia?",
     ],
 )
 def test_figures_of_speech_denials_and_the_past_raise_nothing(
@@ -84,3 +92,12 @@ def test_every_listed_spanish_phrase_is_its_own_kind(
 ) -> None:
     found = spanish.detect(f"ayuda, {phrase} ahora")
     assert found is not None and found.kind == kind
+
+
+def test_a_question_opened_with_its_mark_keeps_its_context(spanish: SpanishSafety) -> None:
+    # spaCy's sentencizer alone would leave "¿" in the sentence before and cut "¿debo" off.
+    doc = spanish_pipeline()("mi biopsia es el lunes. ¿debo ir a urgencias si me mareo?")
+    assert [sentence.text for sentence in doc.sents] == [
+        "mi biopsia es el lunes.", "¿debo ir a urgencias si me mareo?"]
+    assert spanish.detect("Mi biopsia es el lunes. ¿Debo ir a urgencias?") == Finding(
+        "general", False)
