@@ -29,8 +29,9 @@ logger = logging.getLogger(__name__)
 
 # Read once when the action server starts, so a broken answers file (in any language) stops
 # it at once.
-CONTENT: Content = content()
 EDITIONS: Dict[str, Content] = {language: content(language) for language in LANGUAGES}
+# Topic ids, related topics and suggestions, which every edition shares.
+CONTENT: Content = EDITIONS[ENGLISH]
 SETTINGS: ClinicSettings = settings()
 
 

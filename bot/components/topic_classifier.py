@@ -51,6 +51,7 @@ from bot.components.compiled_model import CompiledTextModel
 from bot.components.concepts import EXTRACTOR, concept_entities
 from bot.components.safety_layer import (
     FALLBACK_INTENT,
+    LEANING_KEY,
     RULE_FINDING_KEY,
     SCREENED_OUT_KEY,
     decide,
@@ -252,9 +253,10 @@ class TopicClassifier(GraphComponent, IntentClassifier):
                 # What the English rules found is weighed with the English scores.
                 if not message.get(RULE_FINDING_KEY) and SPANISH in self._scorers:
                     text = message.get(TEXT) or ""
-                    if language.has_spanish_sentence(text):
+                    leaning = message.get(LEANING_KEY) or language.identify(text).language
+                    if language.has_spanish_sentence(text, leaning):
                         self._read_in_spanish(message, only_if_better=UNPLACED)
-                    elif language.identify(text).language == SPANISH:
+                    elif leaning == SPANISH:
                         self._read_in_spanish(message, only_if_better=top)
         return messages
 

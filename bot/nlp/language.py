@@ -58,10 +58,11 @@ def identify(text: str) -> Identified:
     return Identified(CODES[best.language], best.value)
 
 
-def has_spanish_sentence(text: str) -> bool:
+def has_spanish_sentence(text: str, leaning: str | None = None) -> bool:
     """True when the text has three Spanish function words, or two and the identifier leans
-    Spanish: "Si son benign calcifications, ¿solo necesito el yearly mammogram?" is Spanish
-    with English words in it; "thx" and "stereotactic biospy" are not, whatever lingua says."""
+    Spanish (`leaning`, when it was asked already): "Si son benign calcifications, ¿solo
+    necesito el yearly mammogram?" is Spanish with English words in it; "thx" and
+    "stereotactic biospy" are not, whatever lingua says."""
     words = _WORD.findall(fold(text))
     spanish = sum(word in SPANISH_ONLY_STOP_WORDS for word in words)
-    return spanish >= 3 or (spanish == 2 and identify(text).language == SPANISH)
+    return spanish >= 3 or (spanish == 2 and (leaning or identify(text).language) == SPANISH)
