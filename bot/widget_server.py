@@ -18,6 +18,7 @@ from string import Template
 from typing import Any, Awaitable, Callable, Dict, List, Sequence
 from urllib.parse import urlsplit
 
+import yaml
 from aiohttp import web
 
 from bot.content import review
@@ -31,13 +32,11 @@ DEFAULT_ASSETS = ROOT / "build" / "widget"
 WIDGET_SCRIPT = "clinic-chat.js"
 
 # The demo page's own widget settings, shown on the page as the code a clinic would paste.
-DEMO_PAGE_CONFIG: Dict[str, Any] = {
-    "title": "Questions about calcifications",
-    "colors": {"primary": "#0b5394", "onPrimary": "#ffffff"},
-}
-# The same page as a clinic's Spanish page (<html lang="es">, served at /es/): the widget takes
-# its language from it.
-DEMO_TITLES = {ENGLISH: DEMO_PAGE_CONFIG["title"], SPANISH: "Preguntas sobre calcificaciones"}
+DEMO_PAGE_CONFIG: Dict[str, Any] = {"colors": {"primary": "#0b5394", "onPrimary": "#ffffff"}}
+# The page's words per language. At /es/ it stands for a clinic's Spanish page
+# (<html lang="es">): the widget takes its language from it.
+DEMO_TEXTS: Dict[str, Dict[str, str]] = yaml.safe_load(
+    (DEMO_DIR / "texts.yml").read_text(encoding="utf-8"))
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -73,7 +72,8 @@ def content_security_policy(nonce: str, rasa_url: str) -> str:
 def demo_page(rasa_url: str, widget_base: str, nonce: str, language: str = ENGLISH) -> str:
     """The demo clinic page with the widget embedded as the README tells clinics to do it."""
     clinic = settings()
-    page_config = {"serverUrl": rasa_url, **DEMO_PAGE_CONFIG, "title": DEMO_TITLES[language]}
+    texts = DEMO_TEXTS[language]
+    page_config = {"serverUrl": rasa_url, "title": texts["widget_title"], **DEMO_PAGE_CONFIG}
     snippet = (
         f"<script>\n  window.ClinicChat = {json.dumps(page_config, indent=2)};\n</script>\n"
         f'<script src="{widget_base}/widget/{WIDGET_SCRIPT}" defer></script>'
@@ -87,6 +87,7 @@ def demo_page(rasa_url: str, widget_base: str, nonce: str, language: str = ENGLI
         embed_snippet=html.escape(snippet),
         page_config=_script_json(page_config),
         nonce=nonce,
+        **{key: html.escape(value) for key, value in texts.items() if key != "widget_title"},
     )
 
 

@@ -74,6 +74,19 @@ def test_demo_page_embeds_the_widget_under_a_policy_that_blocks_other_scripts(
     assert settings().clinic_name in page
 
 
+@pytest.mark.parametrize(("path", "language"), [("/", "en"), ("/es/", "es")])
+def test_the_demo_page_speaks_its_language_from_its_texts_file(
+    assets: Path, path: str, language: str
+) -> None:
+    page = fetch(assets, path)["text"]
+    texts = widget_server.DEMO_TEXTS[language]
+    other = widget_server.DEMO_TEXTS["es" if language == "en" else "en"]
+    assert f'<html lang="{language}">' in page
+    assert f'"title": "{texts["widget_title"]}"' in page.replace("\\u", "\\u")
+    assert f"<h2>{texts['embed']}</h2>" in page and f"<h2>{other['embed']}</h2>" not in page
+    assert "$" not in page.split("<pre>")[0]  # every placeholder filled
+
+
 def test_each_page_gets_a_fresh_nonce(assets: Path) -> None:
     first = fetch(assets, "/")["headers"]["Content-Security-Policy"]
     assert first != fetch(assets, "/")["headers"]["Content-Security-Policy"]
