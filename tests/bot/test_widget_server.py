@@ -82,7 +82,7 @@ def test_the_demo_page_speaks_its_language_from_its_texts_file(
     texts = widget_server.DEMO_TEXTS[language]
     other = widget_server.DEMO_TEXTS["es" if language == "en" else "en"]
     assert f'<html lang="{language}">' in page
-    assert f'"title": "{texts["widget_title"]}"' in page.replace("\\u", "\\u")
+    assert f'"title": "{texts["widget_title"]}"' in page
     assert f"<h2>{texts['embed']}</h2>" in page and f"<h2>{other['embed']}</h2>" not in page
     assert "$" not in page.split("<pre>")[0]  # every placeholder filled
 
