@@ -121,6 +121,11 @@ def personal(nlp: Language):
         "Should I be worried? They called me back for more views.",
         "are my calcifications cancer",
         "quick one: is my result bad, and should I stop my calcium tablets?",
+        # For the woman she writes for, and her own result told as "mine".
+        "Her report says suspicious, linear. What does suspicious mean? She have cancer?",
+        "My mum is 74 and they found calcifications. Is she likely to have it?",
+        "They did the zoomed-in pictures. Is that a bad sign for me?",
+        "'indeterminate morphology' is what mine says. is that bad??",
     ],
 )
 def test_questions_about_her_own_result(personal, text: str) -> None:
@@ -135,6 +140,8 @@ def test_questions_about_her_own_result(personal, text: str) -> None:
         "my mom has had calcifications for years. what causes them?",
         "is it true that most calcifications are not cancer?",
         "can you write an email for me",
+        "Can somebody explain microcalcifications to me like I'm five? My mom tried to explain hers.",
+        "I wonder whether a biopsy for calcifications means they already think it's cancer.",
     ],
 )
 def test_general_questions_with_a_story_are_not_personal(personal, text: str) -> None:
