@@ -140,7 +140,7 @@ def test_questions_about_her_own_result(personal, text: str) -> None:
         "my mom has had calcifications for years. what causes them?",
         "is it true that most calcifications are not cancer?",
         "can you write an email for me",
-        "Can somebody explain microcalcifications to me like I'm five? My mom tried to explain hers.",
+        "Can somebody explain microcalcifications like I'm five? My mom tried to explain hers.",
         "I wonder whether a biopsy for calcifications means they already think it's cancer.",
     ],
 )
