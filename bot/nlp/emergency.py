@@ -23,7 +23,7 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from bot.contract import OVERDOSE, SELF_HARM
+from bot.contract import OVERDOSE, SELF_HARM, SUSPECTED_SELF_HARM
 
 EMERGENCY_FILE = Path(__file__).with_name("emergency.yml")
 CONTEXT_FILE = Path(__file__).with_name("context.yml")
@@ -89,8 +89,7 @@ def judge(kind: str, categories: set[str], acute: bool, weak: bool = False) -> b
     if kind == SELF_HARM:
         # Over, or said of people in general (two of someone else, usually and if: "do women
         # often feel suicidal after a scare?"): the crisis line under the answer, not the reply.
-        if (categories & {NEGATED, HISTORICAL, IN_GENERAL}
-                or len(categories & GENERAL) >= 2):
+        if _spoken_of(categories):
             return False
         return acute or not weak
     if categories & {NEGATED, HISTORICAL}:
@@ -104,6 +103,11 @@ def judge(kind: str, categories: set[str], acute: bool, weak: bool = False) -> b
     if categories & POSSIBLE:
         return False
     return acute or not categories & {HABITUAL, EARLIER, OTHER_PERSON}
+
+
+def _spoken_of(categories: set[str]) -> bool:
+    """Crisis words that are denied, over, or said of people in general."""
+    return bool(categories & {NEGATED, HISTORICAL, IN_GENERAL}) or len(categories & GENERAL) >= 2
 
 
 def _category(name: str) -> str:
@@ -237,6 +241,11 @@ class EmergencyDetector:
             certain = judge(kind, categories, target.sent.start in now, weak)
             if certain is None:
                 continue
+            if kind == SELF_HARM and not certain and _spoken_of(categories):
+                # Denied, over or said of people in general: the crisis line under the answer
+                # (or under "ask another way"), never the crisis reply in its place.
+                verdicts.append(Finding(SUSPECTED_SELF_HARM, False))
+                continue
             if GROUP in label:
                 groups.setdefault(kind, {}).setdefault(label, []).append(certain)
             else:
@@ -274,6 +283,11 @@ class EmergencyDetector:
             # The crisis line is never dropped: self-harm at any certainty names the kind.
             self_harm_certain = any(v.certain for v in verdicts if v.kind == SELF_HARM)
             return Finding(SELF_HARM, self_harm_certain or certain)
+        if not certain and any(verdict.kind == SUSPECTED_SELF_HARM for verdict in verdicts):
+            return Finding(SUSPECTED_SELF_HARM, False)
+        verdicts = [verdict for verdict in verdicts if verdict.kind != SUSPECTED_SELF_HARM]
+        if not verdicts:
+            return None
         if not certain and any(verdict.sign for verdict in verdicts):
             signed = {verdict.kind for verdict in verdicts if verdict.sign}
             return Finding(next(kind for kind in self._kinds if kind in signed), False, sign=True)

@@ -160,6 +160,16 @@ def test_indirect_self_harm_always_gets_the_crisis_line(servers: Servers) -> Non
     assert settings().crisis_line in reply.text and settings().emergency_number in reply.text
 
 
+def test_past_or_denied_self_harm_keeps_the_answer_with_the_crisis_line(servers: Servers) -> None:
+    reply = servers.say("Years ago I went through a dark patch and wanted to die, but that's "
+                        "behind me now. What causes calcifications?")
+    assert reply.topics == ["causes"]
+    assert settings().crisis_line in reply.text
+    denied = servers.say("I'm not suicidal or anything, just fed up with waiting")
+    assert "emergency" not in denied.topics
+    assert settings().crisis_line in denied.text
+
+
 def test_a_forum_style_story_gets_the_answer_to_its_question(servers: Servers) -> None:
     reply = servers.say(
         "Long time reader here. My aunt is 64 and had a mammogram last month, and the "

@@ -12,7 +12,7 @@ import pytest
 import yaml
 from spacy.language import Language
 
-from bot.contract import OVERDOSE, SELF_HARM
+from bot.contract import OVERDOSE, SELF_HARM, SUSPECTED_SELF_HARM
 from bot.nlp.clauses import PERSONAL_FILES
 from bot.nlp.emergency import CONTEXT_FILE, EMERGENCY_FILE, EmergencyDetector, Finding, judge
 
@@ -271,21 +271,27 @@ def test_self_harm_is_certain_when_conditional_or_with_two_signs(
     assert detect(text) == certain(SELF_HARM)
 
 
+def test_a_lone_sign_of_self_harm_stays_uncertain(detect: Detect) -> None:
+    # Never dropped: with nothing else to answer, it gets the crisis reply (actions/fallback.py).
+    assert detect("i won't be around next week, can the biopsy wait") == uncertain(SELF_HARM)
+
+
 @pytest.mark.parametrize(
     "text",
     [
         "not suicidal or anything, just sick of waiting",
         "i'm not going to hurt myself but i'm scared of the results",
-        "i won't be around next week, can the biopsy wait",
         # over, or said of other people in general
         "two years ago i attempted suicide; i'm doing much better now",
         "do women who get a scary result often feel suicidal? my friend wondered",
         "her husband wrote that she'd tried to end her life; she's in hospital and safe",
+        "years ago i went through a dark patch and wanted to die, but that's behind me now",
+        "how common are suicidal thoughts after a cancer scare?",
     ],
 )
-def test_denied_or_lone_signs_of_self_harm_stay_uncertain(detect: Detect, text: str) -> None:
-    # Never dropped: an uncertain self-harm finding still brings the crisis line.
-    assert detect(text) == uncertain(SELF_HARM)
+def test_denied_or_past_self_harm_brings_the_crisis_line_only(detect: Detect, text: str) -> None:
+    # Never dropped, never the crisis reply in place of an answer: the crisis line under it.
+    assert detect(text) == uncertain(SUSPECTED_SELF_HARM)
 
 
 @pytest.mark.parametrize(
