@@ -11,7 +11,7 @@ is always given.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -121,36 +121,67 @@ def _overlap(span: Span, bounds: tuple[int, int]) -> bool:
     return bounds[0] < span.end and span.start < bounds[1]
 
 
+def _keyed(pattern: list[dict[str, Any]], key: Callable[[str], str]) -> list[dict[str, Any]]:
+    """A token pattern on LOWER rewritten for NORM holding `key` of each word (REGEX stays on
+    LOWER)."""
+    rewritten = []
+    for token in pattern:
+        token = dict(token)
+        lower = token.get("LOWER")
+        if isinstance(lower, str):
+            token["NORM"] = key(token.pop("LOWER"))
+        elif isinstance(lower, dict) and "REGEX" not in lower:
+            token["NORM"] = {op: [key(word) for word in words]
+                             for op, words in token.pop("LOWER").items()}
+        rewritten.append(token)
+    return rewritten
+
+
 class EmergencyDetector:
-    """Rules of emergency.yml for the targets, ConText for their meaning; self-harm wins."""
+    """Rules of emergency.yml for the targets, ConText for their meaning; self-harm wins.
+
+    With a spelling `key` (bot/nlp/spelling.py), targets match on the tokens' NORM, which the
+    pipeline sets to that key, so that a word spelt by ear matches its listed spelling."""
 
     def __init__(self, nlp: Language, path: Path = EMERGENCY_FILE,
-                 context_path: Path = CONTEXT_FILE) -> None:
+                 context_path: Path = CONTEXT_FILE,
+                 key: Callable[[str], str] | None = None) -> None:
         kinds: dict[str, dict[str, Any]] = yaml.safe_load(path.read_text(encoding="utf-8"))["kinds"]
         self._kinds = list(kinds)
-        self._phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self._phrases = PhraseMatcher(nlp.vocab, attr="NORM" if key else "LOWER")
         self._patterns = Matcher(nlp.vocab)
         self._together: dict[str, list[str]] = {}
+
+        def phrase_docs(phrases: list[str]) -> list[Doc]:
+            docs = [nlp.make_doc(phrase) for phrase in phrases]
+            if key:
+                for token in (token for doc in docs for token in doc):
+                    token.norm_ = key(token.lower_)
+            return docs
+
+        def token_patterns(patterns: list[list[dict[str, Any]]]) -> list[list[dict[str, Any]]]:
+            return [_keyed(pattern, key) for pattern in patterns] if key else patterns
+
         for kind, rules in kinds.items():
             if rules.get("phrases"):
-                self._phrases.add(kind, [nlp.make_doc(phrase) for phrase in rules["phrases"]])
+                self._phrases.add(kind, phrase_docs(rules["phrases"]))
             if rules.get("patterns"):
-                self._patterns.add(kind, rules["patterns"])
+                self._patterns.add(kind, token_patterns(rules["patterns"]))
             weak = rules.get("weak") or {}
             if weak.get("phrases"):
-                self._phrases.add(kind + WEAK, [nlp.make_doc(phrase) for phrase in weak["phrases"]])
+                self._phrases.add(kind + WEAK, phrase_docs(weak["phrases"]))
             if weak.get("patterns"):
-                self._patterns.add(kind + WEAK, weak["patterns"])
+                self._patterns.add(kind + WEAK, token_patterns(weak["patterns"]))
             for index, group in enumerate(rules.get("together", [])):
-                key = f"{kind}{GROUP}{index}"
+                key_name = f"{kind}{GROUP}{index}"
                 # A group lists phrases, and token patterns where a phrase is not enough.
                 phrases = [entry for entry in group if isinstance(entry, str)]
                 patterns = [entry for entry in group if isinstance(entry, list)]
                 if phrases:
-                    self._phrases.add(key, [nlp.make_doc(phrase) for phrase in phrases])
+                    self._phrases.add(key_name, phrase_docs(phrases))
                 if patterns:
-                    self._patterns.add(key, patterns)
-                self._together.setdefault(kind, []).append(key)
+                    self._patterns.add(key_name, token_patterns(patterns))
+                self._together.setdefault(kind, []).append(key_name)
         self._context = ConText(
             nlp,
             name="emergency_context",

@@ -15,6 +15,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from bot.nlp.emergency import EmergencyDetector, Finding
+from bot.nlp.spelling import spelling_key
 
 SPANISH_EMERGENCY_FILE = Path(__file__).with_name("emergency.es.yml")
 SPANISH_CONTEXT_FILE = Path(__file__).with_name("context.es.yml")
@@ -35,18 +36,20 @@ def opening_marks(doc: Doc) -> Doc:
 
 
 def spanish_pipeline() -> Language:
-    """spaCy's Spanish tokenizer and sentence splitter; the rules list inflected forms, so no
-    lemmas are needed."""
+    """spaCy's Spanish tokenizer and sentence splitter, and the spelling key as NORM; the rules
+    list inflected forms, so no lemmas are needed."""
     nlp = spacy.blank("es")
     nlp.add_pipe("sentencizer")
     nlp.add_pipe("opening_marks")
+    nlp.add_pipe("spelling_key")
     return nlp
 
 
 class SpanishSafety:
     def __init__(self) -> None:
         self._nlp = spanish_pipeline()
-        self._detector = EmergencyDetector(self._nlp, SPANISH_EMERGENCY_FILE, SPANISH_CONTEXT_FILE)
+        self._detector = EmergencyDetector(self._nlp, SPANISH_EMERGENCY_FILE, SPANISH_CONTEXT_FILE,
+                                           key=spelling_key)
 
     def detect(self, text: str) -> Finding | None:
         """The most serious emergency the Spanish text describes, or None."""

@@ -41,6 +41,14 @@ def spanish() -> SpanishSafety:
         # An apology is not a condition.
         ("fainting", "perdón si escribo mal, me fui al suelo y no me puedo parar del piso"),
         (OVERDOSE, "tomé cuatro de 800 mg juntas y ahora me duele mucho el estómago"),
+        # Spelt by ear: the rules match on the spelling key (bot/nlp/spelling.py).
+        ("chest_pain", "tengo un dolol de pexo bien fuelte que me baja al braso"),
+        ("general", "a mi tia se le tuerse la voca ahorita y no abla"),
+        (OVERDOSE, "mi nieto se comio las pastiyas de la precion"),
+        ("breathing", "se le estan poniendo los labios moraditos"),
+        ("fainting", "mi abuelo no rresponde, por mas que lo sacudo no abre"),
+        (SELF_HARM, "mañana ya no voi a estar aki, tengo guardadas las pastillas"),
+        (SELF_HARM, "Gracias por todo. Esta noche me tomo todas las pastillas que tengo guardadas"),
     ],
 )
 def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text: str) -> None:
@@ -59,6 +67,7 @@ def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text
         "me quedé sin aire cuando vi el resultado, ¿qué es birads 3?",
         "me quedé helada, sin aire, cuando la técnica dijo que había que repetir, pero ya me calmé",
         "el año pasado me llevaron en ambulancia por una alergia, ¿usan lidocaína en la biopsia?",
+        "el precio de la resonancia me dejó sin aire, ¿hay otra opción más barata?",
     ],
 )
 def test_figures_of_speech_denials_and_the_past_raise_nothing(
@@ -74,6 +83,9 @@ def test_figures_of_speech_denials_and_the_past_raise_nothing(
         "a una vecina le dio fiebre después de su biopsia, ¿eso es común?",
         "¿una biopsia puede causar desmayos?",
         "si sangra mucho, ¿voy a urgencias o llamo al consultorio?",
+        "¿los suplementos de calcio causan dolor de pecho?",
+        "el lunes me sangró mucho la herida, pero ya paró desde el martes y está sanando",
+        "¿cuántas pastillas de calcio es demasiado? tomo dos al día",
     ],
 )
 def test_hypothetical_or_someone_elses_emergency_is_at_most_uncertain(
