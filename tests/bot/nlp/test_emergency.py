@@ -137,6 +137,8 @@ def test_emergency_is_detected_as_certain(detect: Detect, kind: str, text: str) 
         "i can't breathe, i don't want to be here anymore",
         "Bleeding won't stop and everyone would be better off without me",
         "i took 30 pills because i want to die",
+        # An overdose planned ahead is a crisis, not only pills taken.
+        "whatever they find, tonight i'm taking all the pills i've been saving",
     ],
 )
 def test_self_harm_wins_over_other_kinds(detect: Detect, text: str) -> None:
@@ -213,6 +215,7 @@ def test_faq_questions_are_not_emergencies(detect: Detect, text: str) -> None:
         "this isn't an emergency, but what are microcalcifications",
         "no bleeding and no fever, just wondering how long the soreness lasts",
         "didnt bleed and didnt faint, when do the results come",
+        "the clamp pinched so much i felt like i would pass out, is bruising normal",
     ],
 )
 def test_figurative_past_and_denied_are_not_emergencies(detect: Detect, text: str) -> None:
@@ -249,6 +252,7 @@ def test_hypothetical_or_someone_else_is_uncertain(detect: Detect, kind: str, te
                        "clutching her chest"),
         ("bleeding", "had the biopsy 2 days ago and now it won't stop bleeding"),
         ("bleeding", "Probably not urgent, but blood is running down from the needle hole"),
+        ("fainting", "my nan went down in the hallway after lunch and she aint wakin up"),
     ],
 )
 def test_happening_now_outweighs_other_people_and_earlier_events(
