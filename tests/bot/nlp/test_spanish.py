@@ -44,6 +44,7 @@ def spanish() -> SpanishSafety:
         # Spelt by ear: the rules match on the spelling key (bot/nlp/spelling.py).
         ("chest_pain", "tengo un dolol de pexo bien fuelte que me baja al braso"),
         ("general", "a mi tia se le tuerse la voca ahorita y no abla"),
+        ("bleeding", "la biopsia me sangra mucho y no para"),
         (OVERDOSE, "mi nieto se comio las pastiyas de la precion"),
         ("breathing", "se le estan poniendo los labios moraditos"),
         ("fainting", "mi abuelo no rresponde, por mas que lo sacudo no abre"),
@@ -84,6 +85,8 @@ def test_figures_of_speech_denials_and_the_past_raise_nothing(
         "¿una biopsia puede causar desmayos?",
         "si sangra mucho, ¿voy a urgencias o llamo al consultorio?",
         "¿los suplementos de calcio causan dolor de pecho?",
+        "¿la biopsia con aguja sangra mucho?",
+        "duda: ¿cuánto sangrado es mucho después de una biopsia?",
         "el lunes me sangró mucho la herida, pero ya paró desde el martes y está sanando",
         "¿cuántas pastillas de calcio es demasiado? tomo dos al día",
     ],
