@@ -45,15 +45,17 @@ OTHER_PERSON = "OTHER_PERSON"
 MILD = "MILD"
 # A question about how often it happens to people ("how common are suicidal thoughts?").
 IN_GENERAL = "IN_GENERAL"
+# Read or heard about (a forum post, the news): not with her, whatever its words say of now.
+REPORTED = "REPORTED"
 # A crisis told as a past wish ("I wanted to die back then", "she wished to end it"): history
 # unless the sentence says now.
 PAST_WISHES = frozenset({"wanted", "wished"})
 # Together, contexts in which crisis words speak of people in general.
 GENERAL = frozenset({OTHER_PERSON, HABITUAL, HYPOTHETICAL})
 # Contexts in which something is possible but not plainly happening to her now.
-UNSETTLED = frozenset({HYPOTHETICAL, HABITUAL, EARLIER, OTHER_PERSON, MILD, IN_GENERAL})
+UNSETTLED = frozenset({HYPOTHETICAL, HABITUAL, EARLIER, OTHER_PERSON, MILD, IN_GENERAL, REPORTED})
 # Contexts that leave a statement only possible, whatever else is said.
-POSSIBLE = frozenset({HYPOTHETICAL, MILD, IN_GENERAL})
+POSSIBLE = frozenset({HYPOTHETICAL, MILD, IN_GENERAL, REPORTED})
 
 
 @dataclass(frozen=True)
@@ -107,7 +109,8 @@ def judge(kind: str, categories: set[str], acute: bool, weak: bool = False) -> b
 
 def _spoken_of(categories: set[str]) -> bool:
     """Crisis words that are denied, over, or said of people in general."""
-    return bool(categories & {NEGATED, HISTORICAL, IN_GENERAL}) or len(categories & GENERAL) >= 2
+    return (bool(categories & {NEGATED, HISTORICAL, IN_GENERAL, REPORTED})
+            or len(categories & GENERAL) >= 2)
 
 
 def _category(name: str) -> str:

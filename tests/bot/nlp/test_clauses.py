@@ -126,6 +126,8 @@ def personal(nlp: Language):
         "My mum is 74 and they found calcifications. Is she likely to have it?",
         "They did the zoomed-in pictures. Is that a bad sign for me?",
         "'indeterminate morphology' is what mine says. is that bad??",
+        "Her letter says BI-RADS 4. What's the likelihood she really has cancer?",
+        "The report said probably benign, so I'm fine, right?",
     ],
 )
 def test_questions_about_her_own_result(personal, text: str) -> None:
@@ -142,6 +144,7 @@ def test_questions_about_her_own_result(personal, text: str) -> None:
         "can you write an email for me",
         "Can somebody explain microcalcifications like I'm five? My mom tried to explain hers.",
         "I wonder whether a biopsy for calcifications means they already think it's cancer.",
+        "What is the likelihood that calcifications turn out to be cancer?",
     ],
 )
 def test_general_questions_with_a_story_are_not_personal(personal, text: str) -> None:

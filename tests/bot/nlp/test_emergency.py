@@ -216,6 +216,12 @@ def test_faq_questions_are_not_emergencies(detect: Detect, text: str) -> None:
         "no bleeding and no fever, just wondering how long the soreness lasts",
         "didnt bleed and didnt faint, when do the results come",
         "the clamp pinched so much i felt like i would pass out, is bruising normal",
+        "my chest x-ray mentioned calcifications, do I need a mammogram",
+        "back in the eighties my aunt's face swelled up after a dye, is that hereditary",
+        "after my first mammogram I panicked and my husband called an ambulance",
+        "I faint at needles, will the biopsy have many?",
+        "no swelling of my face or lips and no rash, can I bring my own dressing",
+        "it bled through the gauze, I pressed for ten minutes and it stopped.",
     ],
 )
 def test_figurative_past_and_denied_are_not_emergencies(detect: Detect, text: str) -> None:
@@ -238,6 +244,9 @@ def test_figurative_past_and_denied_are_not_emergencies(detect: Detect, text: st
         ("chest_pain", "I had chest pains on the day of my biopsy, it turned out to be panic"),
         ("chest_pain", "my chest feels a bit tight since the mammogram"),
         ("chest_pain", "can chest pain be from nerves while i wait"),
+        # Read online, even told as now: not with her.
+        ("breathing", "someone in my biopsy support group posted tonight that she can't breathe"),
+        ("infection", "I read a post from a woman with a high fever and a red swollen breast"),
     ],
 )
 def test_hypothetical_or_someone_else_is_uncertain(detect: Detect, kind: str, text: str) -> None:
