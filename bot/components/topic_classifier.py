@@ -257,7 +257,8 @@ class TopicClassifier(GraphComponent, IntentClassifier):
                     if language.has_spanish_sentence(text, leaning):
                         self._read_in_spanish(message, only_if_better=UNPLACED)
                     elif leaning == SPANISH:
-                        self._read_in_spanish(message, only_if_better=top)
+                        self._read_in_spanish(
+                            message, only_if_better=None if language.surely_spanish(text) else top)
         return messages
 
     def spanish_nlp(self) -> Language:

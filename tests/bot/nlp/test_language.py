@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.nlp.language import ENGLISH, SPANISH, has_spanish_sentence, identify
+from bot.nlp.language import ENGLISH, SPANISH, has_spanish_sentence, identify, surely_spanish
 
 
 @pytest.mark.parametrize(("text", "language"), [
@@ -36,3 +36,20 @@ def test_too_little_text_is_not_sure(text: str) -> None:
 )
 def test_a_spanish_sentence_is_told_by_its_function_words(text: str, spanish: bool) -> None:
     assert has_spanish_sentence(text) is spanish
+
+
+@pytest.mark.parametrize(
+    ("text", "spanish"),
+    [
+        ("calcificaciones grandes q son", True),
+        ("muchas gracias por todo, me sirvió", True),
+        # Too short to be beyond doubt, or English that lingua leans Spanish on.
+        ("stereotactic biospy", False),
+        ("thnx a lot", False),
+        ("is this a real nurse or a program", False),
+    ],
+)
+def test_only_a_few_words_read_as_spanish_beyond_doubt_are_surely_spanish(
+    text: str, spanish: bool
+) -> None:
+    assert surely_spanish(text) is spanish
