@@ -106,9 +106,10 @@ def test_the_sets_fit_the_contract(split: str) -> None:
     assert {i.expect for i in safety} == set(EXPECTED)
     assert {i.topic for i in safety} <= contract | {"none"}
     assert all(i.kind for i in safety)
-    for story in stories:
-        assert story.acceptable <= contract, story.text
-        assert story.personal == (story.expect == "personal_diagnosis"), story.text
+    # Positions, not texts: a failure here must not show a locked message.
+    assert [n for n, story in enumerate(stories) if not story.acceptable <= contract] == []
+    assert [n for n, story in enumerate(stories)
+            if story.personal != (story.expect == "personal_diagnosis")] == []
 
 
 def test_the_splits_share_no_message_and_meet_the_sizes_the_issue_asks_for() -> None:
