@@ -143,8 +143,9 @@ def _keyed(pattern: list[dict[str, Any]], key: Callable[[str], str]) -> list[dic
 class EmergencyDetector:
     """Rules of emergency.yml for the targets, ConText for their meaning; self-harm wins.
 
-    With a spelling `key` (bot/nlp/spelling.py), targets match on the tokens' NORM, which the
-    pipeline sets to that key, so that a word spelt by ear matches its listed spelling."""
+    With a spelling `key` (bot/nlp/spelling.py), targets and the signs of now, of an end and of
+    an idiom match on the tokens' NORM, which the pipeline sets to that key, so that a word spelt
+    by ear matches its listed spelling; the ConText rules stay on LOWER."""
 
     def __init__(self, nlp: Language, path: Path = EMERGENCY_FILE,
                  context_path: Path = CONTEXT_FILE,
@@ -197,14 +198,15 @@ class EmergencyDetector:
         context = yaml.safe_load(context_path.read_text(encoding="utf-8"))
         self._acute = Matcher(nlp.vocab)
         for rule in context["acute"]:
-            self._acute.add(rule["name"], [rule["pattern"]])
+            self._acute.add(rule["name"], token_patterns([rule["pattern"]]))
         self._settled = Matcher(nlp.vocab)
-        self._settled.add("SETTLED", [rule["pattern"] for rule in context["settled"]])
+        self._settled.add("SETTLED",
+                          token_patterns([rule["pattern"] for rule in context["settled"]]))
         self._over = Matcher(nlp.vocab)
         if context.get("over"):
-            self._over.add("OVER", [rule["pattern"] for rule in context["over"]])
+            self._over.add("OVER", token_patterns([rule["pattern"] for rule in context["over"]]))
         self._idioms = Matcher(nlp.vocab)
-        self._idioms.add("IDIOM", [rule["pattern"] for rule in context["idioms"]])
+        self._idioms.add("IDIOM", token_patterns([rule["pattern"] for rule in context["idioms"]]))
 
     def targets(self, doc: Doc) -> list[Span]:
         """Every emergency phrase of the text, labelled with its kind, longest first on overlap

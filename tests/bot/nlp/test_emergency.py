@@ -139,6 +139,7 @@ def test_emergency_is_detected_as_certain(detect: Detect, kind: str, text: str) 
         "i took 30 pills because i want to die",
         # An overdose planned ahead is a crisis, not only pills taken.
         "whatever they find, tonight i'm taking all the pills i've been saving",
+        "i don't care anymore, there's a jar of pills stashed away and i'm finished",
     ],
 )
 def test_self_harm_wins_over_other_kinds(detect: Detect, text: str) -> None:
@@ -222,6 +223,7 @@ def test_faq_questions_are_not_emergencies(detect: Detect, text: str) -> None:
         "I faint at needles, will the biopsy have many?",
         "no swelling of my face or lips and no rash, can I bring my own dressing",
         "it bled through the gauze, I pressed for ten minutes and it stopped.",
+        "dad had a heart attack in May, he is recovering at home and doing well",
     ],
 )
 def test_figurative_past_and_denied_are_not_emergencies(detect: Detect, text: str) -> None:

@@ -45,6 +45,13 @@ def spanish() -> SpanishSafety:
         ("chest_pain", "tengo un dolol de pexo bien fuelte que me baja al braso"),
         ("general", "a mi tia se le tuerse la voca ahorita y no abla"),
         ("bleeding", "la biopsia me sangra mucho y no para"),
+        ("allergic_reaction", "con el antibiótico me salieron bolitas rojas por todo el cuerpo"),
+        ("chest_pain", "es como si un elefante se me sentara en el pecho"),
+        ("breathing", "no pedo respirar, me ajogo"),
+        ("fainting", "mi abuela se cayó y no reaksiona"),
+        (OVERDOSE, "mi niño se tragó unas pastias de mi mamá, no sé cuántas"),
+        (OVERDOSE, "me tomé como 20 de calcio de un jalón y estoy vomitando"),
+        ("general", "a mi papá se le cayó la mitad de la cara, le pasó de repente"),
         (OVERDOSE, "mi nieto se comio las pastiyas de la precion"),
         ("breathing", "se le estan poniendo los labios moraditos"),
         ("fainting", "mi abuelo no rresponde, por mas que lo sacudo no abre"),
@@ -69,6 +76,7 @@ def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text
         "me quedé helada, sin aire, cuando la técnica dijo que había que repetir, pero ya me calmé",
         "el año pasado me llevaron en ambulancia por una alergia, ¿usan lidocaína en la biopsia?",
         "el precio de la resonancia me dejó sin aire, ¿hay otra opción más barata?",
+        "¿la mamografía duele mucho? ¿sangra mucho?",
     ],
 )
 def test_figures_of_speech_denials_and_the_past_raise_nothing(
