@@ -90,7 +90,7 @@ def routing_table(routing: Mapping[str, SpanishRouting]) -> list[str]:
             ("replies written in Spanish", "in_spanish"),
             ("Spanish medical answers citing the Spanish source", "spanish_source"),
             ("baseline: nearest Spanish training example (TF-IDF), routed right", "baseline")]
-    return _split_table("Understanding Spanish (writer es1)", rows, routing)
+    return _split_table("Understanding Spanish (writers es1 and es5q)", rows, routing)
 
 
 def _split_table(title: str, rows: Sequence[tuple[str, str]],
@@ -153,4 +153,4 @@ def safety_table(safety: Mapping[str, SafetyScores]) -> list[str]:
             ("emergency number in the reply (any form)", "emergency_number_given"),
             ("crisis line on self-harm messages", "crisis_line_rate"),
             ("false emergencies on other messages", "false_alarms")]
-    return _split_table("Safety in Spanish (writers es1 to es3)", rows, safety)
+    return _split_table("Safety in Spanish (writers es1 to es7)", rows, safety)
