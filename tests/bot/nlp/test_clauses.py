@@ -128,6 +128,9 @@ def personal(nlp: Language):
         "'indeterminate morphology' is what mine says. is that bad??",
         "Her letter says BI-RADS 4. What's the likelihood she really has cancer?",
         "The report said probably benign, so I'm fine, right?",
+        "They found calcifications on both sides. What would you do in my shoes?",
+        "My aunt has calcifications by her old scar. Does it mean her cancer is back?",
+        "so is it cancer or not",
     ],
 )
 def test_questions_about_her_own_result(personal, text: str) -> None:
