@@ -47,8 +47,8 @@ logger = logging.getLogger(__name__)
 RULE_FINDING_KEY = "rule_finding"
 # Why the input screen would not answer a message that a later component may still place.
 SCREENED_OUT_KEY = "screened_out"
-# The language the identifier leans to for a message the screen let through, so that the topic
-# classifier does not ask it again.
+# What the identifier found for a message the screen let through (language.Identified), so that
+# the topic classifier does not ask it again.
 LEANING_KEY = "language_leaning"
 FALLBACK_INTENT = "nlu_fallback"
 CHOOSE_OPTION_INTENT = "choose_option"
@@ -142,7 +142,7 @@ def mark_language(message: Message, text: str) -> None:
     keeps the conversation's language (actions/replies.py); Spanish is for the topic
     classifier to tell, since on a word or two ("thx") the identifier can be sure and wrong."""
     identified = language.identify(text)
-    message.set(LEANING_KEY, identified.language)
+    message.set(LEANING_KEY, identified)
     if identified.language == ENGLISH and identified.sure:
         message.set(LANGUAGE_KEY, ENGLISH, add_to_output=True)
 

@@ -253,12 +253,12 @@ class TopicClassifier(GraphComponent, IntentClassifier):
                 # What the English rules found is weighed with the English scores.
                 if not message.get(RULE_FINDING_KEY) and SPANISH in self._scorers:
                     text = message.get(TEXT) or ""
-                    leaning = message.get(LEANING_KEY) or language.identify(text).language
-                    if language.has_spanish_sentence(text, leaning):
+                    identified = message.get(LEANING_KEY) or language.identify(text)
+                    if language.has_spanish_sentence(text, identified.language):
                         self._read_in_spanish(message, only_if_better=UNPLACED)
-                    elif leaning == SPANISH:
-                        self._read_in_spanish(
-                            message, only_if_better=None if language.surely_spanish(text) else top)
+                    elif identified.language == SPANISH:
+                        surely = language.surely_spanish(text, identified)
+                        self._read_in_spanish(message, only_if_better=None if surely else top)
         return messages
 
     def spanish_nlp(self) -> Language:

@@ -63,11 +63,12 @@ def identify(text: str) -> Identified:
     return Identified(CODES[best.language], best.value)
 
 
-def surely_spanish(text: str) -> bool:
-    """True for a message of a few words that lingua reads as Spanish beyond doubt."""
+def surely_spanish(text: str, identified: Identified | None = None) -> bool:
+    """True for a message of a few words that lingua reads as Spanish beyond doubt;
+    `identified`, when the text was identified already."""
     if len(_WORD.findall(text)) < SURELY_WORDS:
         return False
-    identified = identify(text)
+    identified = identified or identify(text)
     return identified.language == SPANISH and identified.confidence >= SURELY
 
 

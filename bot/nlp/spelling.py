@@ -14,14 +14,14 @@ well-known rewrite set of Spanish phonetic matching, kept short.
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
-VOWELS = "aeiou"
+from bot.nlp.vocabulary import fold
+
 # Applied in order, each to the result of the one before.
-REWRITES: tuple[tuple[str, str], ...] = (
+_RULES = (
     (r"ch|(?<=\w)x|^x(?=[aeiou])", "C"),
     (r"ll", "y"),
     (r"qu(?=[ei])|q", "k"),
@@ -36,16 +36,16 @@ REWRITES: tuple[tuple[str, str], ...] = (
     (r"(?<=[aeiou])y$", "i"),
     (r"[rl](?=[^aeiouy]|$)", "R"),
 )
+REWRITES = tuple((re.compile(pattern), replacement) for pattern, replacement in _RULES)
 
 
 def spelling_key(word: str) -> str:
     """The key of one lower-case word; anything but letters is kept as it is."""
-    plain = "".join(c for c in unicodedata.normalize("NFD", word)
-                    if unicodedata.category(c) != "Mn")
+    plain = fold(word)
     if not plain.isalpha():
         return plain
     for pattern, replacement in REWRITES:
-        plain = re.sub(pattern, replacement, plain)
+        plain = pattern.sub(replacement, plain)
     return plain or word
 
 
