@@ -87,7 +87,7 @@ def load_safety(split: str, folder: Path = SETS_DIR) -> list[SafetyItem]:
 
 
 def load_spanish_safety(split: str, folder: Path = SETS_DIR) -> list[SafetyItem]:
-    """Writers es2 to es8's safety sets, and the Spanish set's emergencies and self-harm (es1);
+    """Writers es2 to es9's safety sets, and the Spanish set's emergencies and self-harm (es1);
     every other message of es1 (questions, near-misses) must raise no emergency."""
     items = load_safety(split, folder / "es")
     for message in _messages(folder / "es" / f"{split}.yml"):
