@@ -103,6 +103,10 @@ class SafetyRuleLayer(GraphComponent, IntentClassifier):
             text = message.get(TEXT) or ""
             doc = message.get(SPACY_DOCS[TEXT])
             finding = detector.detect(doc) if doc is not None else None
+            if finding:
+                # The English rules found it: an English emergency is answered in English,
+                # also in a conversation that was in Spanish so far.
+                mark_language(message, text)
             if finding and finding.kind == SELF_HARM and finding.certain:
                 # The crisis reply never waits for the classifier.
                 logger.info("Crisis rule matched.")

@@ -22,6 +22,7 @@ from bot.components.safety_layer import (
 )
 from bot.contract import (
     EMERGENCY_KEY,
+    ENGLISH,
     INPUT_ISSUE_KEY,
     LANGUAGE_KEY,
     OPTION_KEY,
@@ -50,6 +51,14 @@ def test_crisis_language_decides_the_turn_at_once(layer: SafetyRuleLayer, nlp: L
     assert message.get(EMERGENCY_KEY) == SELF_HARM
     assert message.get(INTENT)["name"] == "emergency"
     assert is_decided(message)
+
+
+@pytest.mark.parametrize("text", ["I want to end my life tonight",
+                                  "I can't breathe and my chest hurts"])
+def test_an_english_emergency_is_marked_english(layer: SafetyRuleLayer, nlp: Language,
+                                                text: str) -> None:
+    """So that it is answered in English in a conversation that was in Spanish so far."""
+    assert read(layer, nlp, text).get(LANGUAGE_KEY) == ENGLISH
 
 
 def test_a_physical_emergency_waits_for_the_classifier(
