@@ -32,7 +32,7 @@ $(foreach var,$(CHANNEL_VARS),$(eval export $(var) ?=))
 export ACTION_SERVER_TOKEN ?=
 export WIDGET_PORT ?= 8080
 
-.PHONY: help install spacy-model train run test test-unit widget webchat chromium validate test-nlu test-core lint tune-fallback eval bench fuzz purge clean run-prod test-prod loadtest review
+.PHONY: help install spacy-model train run test test-unit widget webchat chromium validate test-nlu test-core lint tune-fallback eval bench bench-insights fuzz purge clean run-prod test-prod loadtest review
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -115,6 +115,9 @@ PYTHON311 ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.11*/bin/python3.11
 
 bench: train ## Speed report: the assistant beside stock Rasa and a bare Sanic echo (reports/bench/)
 	$(BIN)/python -m tools.bench $(BENCH_ARGS)
+
+bench-insights: $(VENV)/.installed ## How fast /insights reads a store of a million events (reports/bench/insights.md)
+	$(BIN)/python -m tools.bench.insights $(BENCH_INSIGHTS_ARGS)
 
 run-prod: train widget ## Production profile here: nginx :8000, Rasa :5005+:5006, PostgreSQL, Redis, actions
 	$(BIN)/python -m tools.prod.stack

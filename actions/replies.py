@@ -8,6 +8,7 @@ each action.
 from __future__ import annotations
 
 import logging
+import uuid
 from dataclasses import dataclass, field
 from typing import Any, Dict, Iterable, List
 
@@ -17,6 +18,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.content import LANGUAGES, Content, Source, content, render
 from bot.contract import (
+    ANSWER_ID_FIELD,
     CRISIS_CONCERNS,
     ENGLISH,
     LANGUAGE_KEY,
@@ -98,6 +100,8 @@ class Reply:
                     "topic": topic_id,
                     "source": topic.source.as_payload(),
                     "related": list(topic.related),
+                    # What a patient's vote on this answer names (bot/channels/feedback.py).
+                    ANSWER_ID_FIELD: uuid.uuid4().hex,
                 },
                 source=topic.source,
             )

@@ -5,26 +5,32 @@ rasa_sdk's own server runs any action for anyone who can reach it. This one is t
 request except GET /health must carry it in the X-Action-Token header, which Rasa sends from
 endpoints.yml; anything else gets a 403. Without a token it serves as before and says so in
 the log, so a laptop needs no secrets. ACTION_SERVER_WORKERS (or --workers) sets the number of
-Sanic worker processes.
+Sanic worker processes. GET /metrics serves Prometheus metrics (action calls, failures and
+their time, bot/metrics.py); like /health it needs no token, and no public proxy passes it on.
 """
 
 from __future__ import annotations
 
 import argparse
 import hmac
+import json
 import logging
 import os
-from typing import Awaitable, Callable, Mapping, Sequence
+import time
+import zlib
+from pathlib import Path
+from typing import Any, Awaitable, Callable, Mapping, Sequence
 
+import yaml
 from rasa_sdk import utils
 from rasa_sdk.constants import APPLICATION_ROOT_LOGGER_NAME
 from rasa_sdk.endpoint import create_app, create_argument_parser, create_ssl_context
 from rasa_sdk.plugin import plugin_manager
 from sanic import Sanic, response
 from sanic.request import Request
-from sanic.response import HTTPResponse
+from sanic.response import BaseHTTPResponse, HTTPResponse
 
-from bot import log_secrets
+from bot import log_secrets, metrics
 from bot.content import review
 
 logger = logging.getLogger(__name__)
@@ -32,7 +38,8 @@ logger = logging.getLogger(__name__)
 TOKEN_ENV = "ACTION_SERVER_TOKEN"
 TOKEN_HEADER = "X-Action-Token"
 WORKERS_ENV = "ACTION_SERVER_WORKERS"
-OPEN_PATHS = frozenset({"/health"})
+OPEN_PATHS = frozenset({"/health", "/metrics"})
+DOMAIN = Path(__file__).resolve().parents[1] / "domain.yml"
 Middleware = Callable[[Request], Awaitable[HTTPResponse | None]]
 
 
@@ -67,6 +74,48 @@ def health_with_review() -> Middleware:
     return health
 
 
+def _action_name(request: Request, known: frozenset[str]) -> str:
+    """The action a call asked for, if it is one of the domain's (a metric label must not take
+    whatever a client sends)."""
+    body = request.body or b""
+    try:
+        if request.headers.get("Content-Encoding") == "deflate":
+            body = zlib.decompress(body)
+        name = json.loads(body).get("next_action")
+    except (ValueError, AttributeError, zlib.error):
+        name = None
+    return name if name in known else "unknown"
+
+
+def count_action_calls(app: Sanic, known: frozenset[str]) -> None:
+    """Counts every POST /webhook, its failures (any status from 400) and its time."""
+
+    async def started(request: Request) -> None:
+        request.ctx.metrics_started = time.perf_counter()
+
+    async def finished(request: Request, reply: BaseHTTPResponse) -> None:
+        began = getattr(request.ctx, "metrics_started", None)
+        if request.method != "POST" or request.path != "/webhook" or began is None:
+            return
+        action = _action_name(request, known)
+        metrics.ACTION_RUNS.labels(action).inc()
+        if reply.status >= 400:
+            metrics.ACTION_ERRORS.labels(action).inc()
+        metrics.ACTION_SECONDS.observe(time.perf_counter() - began)
+
+    app.register_middleware(started, "request")
+    app.register_middleware(finished, "response")
+
+
+async def serve_metrics(_: Request) -> HTTPResponse:
+    return response.raw(metrics.exposition(metrics.ACTIONS), content_type=metrics.CONTENT_TYPE)
+
+
+def domain_actions(domain: Path = DOMAIN) -> frozenset[str]:
+    data: dict[str, Any] = yaml.safe_load(domain.read_text(encoding="utf-8"))
+    return frozenset(data.get("actions") or ())
+
+
 def build_app(
     actions: str, token: str, cors_origins: Sequence[str] | None = None, auto_reload: bool = False
 ) -> Sanic:
@@ -75,6 +124,8 @@ def build_app(
     app.register_middleware(health_with_review(), "request")
     if token:
         app.register_middleware(token_check(token), "request")
+    app.add_route(serve_metrics, "/metrics", methods=["GET"], name="prometheus_metrics")
+    count_action_calls(app, domain_actions())
     return app
 
 

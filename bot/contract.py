@@ -27,6 +27,12 @@ PROVIDER_BEHAVIOURS = frozenset({OUT_OF_SCOPE, PERSONAL_DIAGNOSIS, NOT_COVERED, 
                                  FALLBACK})
 # The key of a reply's `custom` metadata that names its topic or behaviour.
 TOPIC_FIELD = "topic"
+# The key of a medical answer's `custom` that a patient's vote on it names.
+ANSWER_ID_FIELD = "answer_id"
+# A vote's values, and the slot whose events record votes (it never influences the dialogue).
+HELPFUL, NOT_HELPFUL = "helpful", "not_helpful"
+VOTES = (HELPFUL, NOT_HELPFUL)
+FEEDBACK_SLOT = "feedback"
 
 # Slots (domain.yml) the actions keep between turns.
 LAST_TOPIC_SLOT = "last_topic"

@@ -2,7 +2,9 @@
 
 `make run` starts it on :8080 beside Rasa. A clinic may run it in production too, to host the
 widget's files and config on its chat server; the page itself talks to Rasa's socket.io
-channel, whose URL is RASA_URL (as the patient's browser reaches it).
+channel, whose URL is RASA_URL (as the patient's browser reaches it). It also serves the staff
+page /insights and its CSV export (bot/insights/), which read the conversation store that the
+endpoints file (--endpoints, ENDPOINTS) names.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from aiohttp import web
 
 from bot.content import review
 from bot.contract import ENGLISH, SPANISH
+from bot.insights import web as insights
 from bot.settings import settings
 from bot.widget_config import widget_config
 
@@ -104,7 +107,8 @@ async def security_headers(request: web.Request, handler: Handler) -> web.Stream
     return response
 
 
-def make_app(rasa_url: str, assets: Path = DEFAULT_ASSETS) -> web.Application:
+def make_app(rasa_url: str, assets: Path = DEFAULT_ASSETS, endpoints: str = "endpoints.yml"
+             ) -> web.Application:
     """The widget server; fails at once if the widget has not been built."""
     if not (assets / WIDGET_SCRIPT).is_file():
         raise FileNotFoundError(f"{assets / WIDGET_SCRIPT} is missing: run `make widget`")
@@ -139,6 +143,7 @@ def make_app(rasa_url: str, assets: Path = DEFAULT_ASSETS) -> web.Application:
     app.router.add_get("/widget/config.json", config)
     app.router.add_static("/widget/", assets)
     app.router.add_static("/demo/", DEMO_DIR)
+    insights.add_routes(app, endpoints)
     return app
 
 
@@ -153,13 +158,15 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
         help="Rasa's URL as the browser reaches it (socket.io channel)",
     )
     parser.add_argument("--assets", type=Path, default=DEFAULT_ASSETS)
+    parser.add_argument("--endpoints", default=os.environ.get("ENDPOINTS", "endpoints.yml"),
+                        help="Rasa endpoints file whose conversation store /insights reads")
     return parser.parse_args(argv)
 
 
 def main(argv: Sequence[str]) -> int:
     args = parse_args(argv)
     try:
-        app = make_app(args.rasa_url.rstrip("/"), args.assets)
+        app = make_app(args.rasa_url.rstrip("/"), args.assets, args.endpoints)
     except FileNotFoundError as error:
         print(error, file=sys.stderr)
         return 1

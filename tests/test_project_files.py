@@ -8,7 +8,7 @@ from pathlib import Path
 import yaml
 
 from bot.content import BEHAVIOURS, content
-from bot.contract import LAST_TOPIC_SLOT, OFFERED_TOPICS_SLOT
+from bot.contract import FEEDBACK_SLOT, LAST_TOPIC_SLOT, OFFERED_TOPICS_SLOT
 from bot.nlp.vocabulary import concepts
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -82,4 +82,4 @@ def test_an_unplaced_question_goes_to_not_covered_exactly_where_the_fallback_wou
 
 
 def test_the_slots_the_actions_keep_are_declared_in_the_domain() -> None:
-    assert {LAST_TOPIC_SLOT, OFFERED_TOPICS_SLOT} <= set(load("domain.yml")["slots"])
+    assert {LAST_TOPIC_SLOT, OFFERED_TOPICS_SLOT, FEEDBACK_SLOT} <= set(load("domain.yml")["slots"])

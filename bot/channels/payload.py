@@ -51,15 +51,21 @@ def json_object(body: bytes | str | None) -> dict[str, Any]:
     return payload
 
 
-def parse_message(body: bytes) -> IncomingMessage:
-    """Reads {"sender": str, "message": str, "metadata": object?} from a request body."""
-    payload = json_object(body)
+def sender_of(payload: dict[str, Any]) -> str:
+    """The conversation a REST request names in "sender"."""
     sender = payload.get("sender")
     if not isinstance(sender, str) or not clean_text(sender).strip():
         raise PayloadError('"sender" must be a non-empty string.')
     sender = clean_text(sender).strip()
     if len(sender) > MAX_SENDER_CHARS:
         raise PayloadError(f'"sender" must be at most {MAX_SENDER_CHARS} characters.')
+    return sender
+
+
+def parse_message(body: bytes) -> IncomingMessage:
+    """Reads {"sender": str, "message": str, "metadata": object?} from a request body."""
+    payload = json_object(body)
+    sender = sender_of(payload)
     text = payload.get("message")
     if not isinstance(text, str):
         raise PayloadError('"message" must be a string.')

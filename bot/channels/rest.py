@@ -4,6 +4,7 @@ Same URL and response format as Rasa's own (`POST /webhooks/rest/webhook`), but 
 request gets a 400 with a reason instead of a server error, and a turn that produced no reply
 (for example while the action server is down) or that failed half way (say, the conversation
 could not be stored) gets an apology instead of an empty list or an answer that was not kept.
+`POST /webhooks/rest/feedback` takes a patient's vote on an answer (bot/channels/feedback.py).
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.channels.payload import PayloadError, parse_message
+from bot.channels.feedback import VoteRefusedError, read_vote, record_vote
+from bot.channels.payload import PayloadError, json_object, parse_message, sender_of
 from bot.channels.turn import run_turn
 from bot.channels.unavailable import unavailable_reply
 from bot.content import review
@@ -51,5 +53,16 @@ class CheckedRestInput(RestInput):
             if completed and collector.messages:
                 return response.json(collector.messages)
             return response.json(unavailable_reply(incoming.sender))
+
+        @webhook.route("/feedback", methods=["POST"])
+        async def feedback(request: Request) -> HTTPResponse:
+            try:
+                payload = json_object(request.body)
+                vote = read_vote(payload, sender_of(payload))
+                return response.json(await record_vote(request.app.ctx.agent, vote))
+            except PayloadError as error:
+                return response.json({"error": str(error)}, status=400)
+            except VoteRefusedError as error:
+                return response.json({"error": str(error)}, status=error.status)
 
         return webhook

@@ -8,6 +8,7 @@ Differences from Rasa 3.6's own (`rasa.core.channels.socketio`), each for a reas
   fails for our payloads).
 - A turn that produced no reply (action server down) gets the apology, so no message is lost;
   an unreadable event gets a `user_message_rejected` event with the reason, never a crash.
+- A `feedback` event carries a patient's vote on an answer (bot/channels/feedback.py).
 - Session persistence works with python-socketio 5.x, whose `enter_room` must be awaited.
 - Socket.io responses carry one set of CORS headers, also when Rasa runs with `--cors`.
 """
@@ -25,6 +26,7 @@ from sanic.response import HTTPResponse
 from sanic_cors.core import SANIC_CORS_EVALUATED
 from socketio import AsyncServer
 
+from bot.channels.feedback import VoteRefusedError, read_vote, record_vote
 from bot.channels.payload import PayloadError
 from bot.channels.turn import run_turn
 from bot.channels.unavailable import unavailable_reply
@@ -33,6 +35,9 @@ from bot.content import review
 from bot.settings import settings
 
 REJECTED_EVT = "user_message_rejected"
+# A patient's vote on an answer (bot/channels/feedback.py) and the server's two answers to it.
+FEEDBACK_EVT, FEEDBACK_KEPT_EVT, FEEDBACK_REFUSED_EVT = (
+    "feedback", "feedback_recorded", "feedback_rejected")
 
 
 class ClinicSocketBlueprint(SocketBlueprint):
@@ -148,5 +153,24 @@ class ClinicSocketIOInput(SocketIOInput):
             )
             if not completed or not output.messages_sent:
                 await output.send_unavailable(incoming.sender)
+
+        @sio.on(FEEDBACK_EVT, namespace=self.namespace)
+        async def handle_feedback(sid: str, *args: Any) -> None:
+            data = args[0] if args else None
+            try:
+                if not isinstance(data, dict):
+                    raise PayloadError("The vote must be a JSON object.")
+                sender = session_id_from(data) if self.session_persistence else sid
+                if not sender:
+                    raise PayloadError('"session_id" must name the conversation.')
+                vote = read_vote(data, sender)
+                agent = next(iter(socketio_webhook.apps)).ctx.agent
+                recorded = await record_vote(agent, vote)
+            except (PayloadError, VoteRefusedError) as error:
+                refusal = {"error": str(error), "status": getattr(error, "status", 400),
+                           "answer_id": data.get("answer_id") if isinstance(data, dict) else None}
+                await sio.emit(FEEDBACK_REFUSED_EVT, refusal, room=sid, namespace=self.namespace)
+                return
+            await sio.emit(FEEDBACK_KEPT_EVT, recorded, room=sid, namespace=self.namespace)
 
         return socketio_webhook

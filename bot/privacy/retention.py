@@ -4,9 +4,10 @@
 conversation whose last event is more than N days old; without DAYS it keeps RETENTION_DAYS
 (default 90). It opens the tracker store that Rasa uses, from the same endpoints.yml and
 environment (TRACKER_DB for SQLite, the PostgreSQL settings of a production endpoints file),
-or a SQLAlchemy URL given with --db-url, and deletes rows of Rasa's `events` table in one
-transaction. Only events older than the cut-off are deleted, so a message that arrives while
-the purge runs is never lost. Run it from cron; it is safe beside running servers.
+or a SQLAlchemy URL given with --db-url, and deletes rows of Rasa's `events` table (and the
+insights page's rows of the same conversations) in one transaction. Only events older than the
+cut-off are deleted, so a message that arrives while the purge runs is never lost. Run it from
+cron; it is safe beside running servers.
 """
 
 from __future__ import annotations
@@ -20,8 +21,10 @@ from typing import Mapping, Sequence
 
 from rasa.core.tracker_store import SQLTrackerStore, TrackerStore
 from rasa.utils.endpoints import read_endpoint_config
-from sqlalchemy import Table, create_engine, delete, func, select
+from sqlalchemy import Table, create_engine, delete, func, inspect, select
 from sqlalchemy.engine import Engine
+
+from bot.insights.store import TURNS
 
 RETENTION_ENV = "RETENTION_DAYS"
 DEFAULT_RETENTION_DAYS = 90
@@ -71,6 +74,8 @@ def purge(engine: Engine, days: float, now: float | None = None, dry_run: bool =
     )
     removed = 0
     with engine.begin() as connection:
+        # The insights rows of a conversation go with it (bot/insights/store.py).
+        turns = TURNS if inspect(connection).has_table(TURNS.name) else None
         stale = [row[0] for row in connection.execute(stale_query)]
         for start in range(0, len(stale), _CHUNK):
             chunk = stale[start:start + _CHUNK]
@@ -79,8 +84,11 @@ def purge(engine: Engine, days: float, now: float | None = None, dry_run: bool =
                 removed += connection.execute(
                     select(func.count()).select_from(events).where(old)
                 ).scalar_one()
-            else:
-                removed += connection.execute(delete(events).where(old)).rowcount
+                continue
+            removed += connection.execute(delete(events).where(old)).rowcount
+            if turns is not None:
+                connection.execute(delete(turns).where(
+                    turns.c.sender_id.in_(chunk) & (turns.c.timestamp < cutoff)))
     return PurgeResult(conversations=len(stale), events=removed)
 
 

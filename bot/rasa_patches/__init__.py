@@ -22,6 +22,9 @@ Each patch, what Rasa 3.6 does without it, and the tests that guard it (tests/bo
 - speedups: a compiled response validator (else the JSON schema is checked again, about 80 ms
   an action), a plain graph run (else dask's scheduler costs a third of what it runs) and kept
   HTTP sessions (else a new TCP connection per action call). Guard: rasa_patches/test_speedups.py.
+- observability: GET /metrics (Prometheus) on the Rasa server, each patient message counted and
+  its insights row written; else Rasa 3.6 open source has neither. Guard:
+  rasa_patches/test_observability.py.
 """
 
 from __future__ import annotations
@@ -61,9 +64,16 @@ def install() -> None:
     check_rasa_version()
     # Before anything imports TensorFlow, which the patch modules' Rasa imports do.
     no_jax.install()
-    from bot.rasa_patches import action_timeout, durability, preload, redaction, speedups
+    from bot.rasa_patches import (
+        action_timeout,
+        durability,
+        observability,
+        preload,
+        redaction,
+        speedups,
+    )
 
-    for patch in (redaction, durability, action_timeout, speedups, preload):
+    for patch in (redaction, durability, action_timeout, speedups, observability, preload):
         patch.install()
     logger.debug("Rasa %s patched: %d attributes.", RASA_SERIES, len(patching.replaced()))
 

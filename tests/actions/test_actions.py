@@ -21,6 +21,7 @@ from actions.fallback import (
 from actions.replies import Reply
 from actions.safety import ActionEmergency, ActionPersonalDiagnosis
 from bot.content import content
+from bot.contract import ANSWER_ID_FIELD
 from bot.settings import settings
 
 
@@ -62,6 +63,20 @@ def test_answer_serves_the_topic_and_remembers_it(topic_id: str) -> None:
         {"event": "slot", "name": "offered_topics",
          "value": list(content().topics[topic_id].related), "timestamp": None},
     ]
+
+
+def test_each_medical_answer_and_only_it_carries_an_id_to_vote_on() -> None:
+    answers, _ = run(
+        ActionAnswer(), tracker("causes", topics=["causes", "dietary_calcium"])
+    )
+    ids = [message["custom"].get(ANSWER_ID_FIELD) for message in answers]
+    assert all(isinstance(answer_id, str) and answer_id for answer_id in ids)
+    assert len(set(ids)) == 2
+    again, _ = run(ActionAnswer(), tracker("causes"))
+    assert again[0]["custom"][ANSWER_ID_FIELD] not in ids
+    for action in (ActionOutOfScope(), ActionNotCovered(), ActionFallback(), ActionEmergency()):
+        messages, _ = run(action, tracker("out_of_scope"))
+        assert all(ANSWER_ID_FIELD not in message["custom"] for message in messages)
 
 
 def test_several_questions_get_one_provider_line_at_the_end() -> None:

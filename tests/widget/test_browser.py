@@ -7,6 +7,8 @@ import json
 from urllib.parse import urlsplit
 
 import pytest
+import requests
+from playwright.sync_api import Locator, expect
 
 from bot.content import content
 from bot.settings import settings
@@ -34,7 +36,8 @@ CONTRAST_JS = """
   };
   const selectors = [".cc-launcher", ".cc-title", ".cc-close", ".cc-disclaimer",
     ".cc-bot .cc-text", ".cc-user .cc-text", ".cc-source", ".cc-reply", ".cc-input",
-    ".cc-send"];
+    ".cc-send", ".cc-feedback-button[aria-pressed='false']",
+    ".cc-feedback-button[aria-pressed='true']", ".cc-feedback-status"];
   return selectors.flatMap(selector => [...document.querySelectorAll(selector)]
     .filter(node => node.getClientRects().length)
     .slice(0, 1)
@@ -54,6 +57,15 @@ def contrast(first: list[float], second: list[float]) -> float:
 
     lighter, darker = sorted((luminance(first), luminance(second)), reverse=True)
     return (lighter + 0.05) / (darker + 0.05)
+
+
+def assert_no_low_contrast(drawn: list[dict]) -> None:
+    too_low = {
+        item["selector"]: round(contrast(item["text"], item["background"]), 2)
+        for item in drawn
+        if contrast(item["text"], item["background"]) < 4.5
+    }
+    assert not too_low
 
 
 def assert_medical_answer(message: dict, topic_id: str) -> None:
@@ -141,14 +153,9 @@ def test_text_meets_wcag_aa_contrast(chat: Chat) -> None:
     drawn = launcher + chat.page.evaluate(CONTRAST_JS)
     assert {item["selector"] for item in drawn} >= {
         ".cc-launcher", ".cc-title", ".cc-disclaimer", ".cc-bot .cc-text", ".cc-user .cc-text",
-        ".cc-source", ".cc-reply", ".cc-send",
+        ".cc-source", ".cc-reply", ".cc-send", ".cc-feedback-button[aria-pressed='false']",
     }
-    too_low = {
-        item["selector"]: round(contrast(item["text"], item["background"]), 2)
-        for item in drawn
-        if contrast(item["text"], item["background"]) < 4.5
-    }
-    assert not too_low
+    assert_no_low_contrast(drawn)
 
 
 def test_history_and_session_survive_a_reload(chat: Chat) -> None:
@@ -243,6 +250,13 @@ def test_on_a_spanish_page_the_widget_and_the_assistant_speak_spanish(chat: Chat
     assert answer["link"]["href"] == topic.source.url
     assert answer["buttons"] == [content("es").topics[t].question for t in topic.related]
     assert chat.page.get_by_role("button", name="Enviar").is_visible()
+    # Its vote buttons speak Spanish too; a vote with the mouse.
+    spanish = chat.log.locator(".cc-bot[data-topic='are_they_cancer']")
+    _, useful, not_useful = vote_buttons(spanish, "es")
+    not_useful.click()
+    expect(spanish.get_by_role("status")).to_have_text(FEEDBACK["es"][3])
+    expect(not_useful).to_have_attribute("aria-pressed", "true")
+    expect(useful).to_be_disabled()
     screenshot(chat.page, "spanish")
 
     # She switches to English: the labels follow the conversation.
@@ -251,3 +265,134 @@ def test_on_a_spanish_page_the_widget_and_the_assistant_speak_spanish(chat: Chat
     assert chat.wait_for_bot_messages(3)[2]["topic"] == "what_are_calcifications"
     assert chat.page.get_by_role("textbox", name="Your question").is_visible()
     assert chat.page.locator(".cc-root").get_attribute("lang") == "en"
+    # Each answer's buttons are in the answer's language.
+    english = chat.log.locator(".cc-bot[data-topic='what_are_calcifications']")
+    expect(vote_buttons(english)[1]).to_be_enabled()
+    expect(vote_buttons(spanish, "es")[2]).to_have_attribute("aria-pressed", "true")
+
+
+# --- "Helpful" / "Not helpful" under medical answers (bot/channels/feedback.py) ---
+
+FEEDBACK = {
+    "en": ("Was this answer helpful?", "Helpful", "Not helpful", "Thanks for your feedback."),
+    "es": ("¿Le sirvió esta respuesta?", "Útil", "No es útil", "Gracias por su opinión."),
+}
+
+
+def vote_buttons(answer: Locator, language: str = "en") -> tuple[Locator, Locator, Locator]:
+    """The answer's group of vote buttons, found by the names a screen reader hears."""
+    question, helpful, not_helpful, _ = FEEDBACK[language]
+    group = answer.get_by_role("group", name=question, exact=True)
+    return (group, group.get_by_role("button", name=helpful, exact=True),
+            group.get_by_role("button", name=not_helpful, exact=True))
+
+
+def stored_history(chat: Chat) -> list[dict]:
+    return json.loads(chat.page.evaluate("() => localStorage.getItem('clinic-chat:history')"))
+
+
+def rest_vote(chat: Chat, session: str, answer_id: str, value: str = "helpful") -> int:
+    """The same vote through the REST channel of the test's Rasa; its HTTP status."""
+    assert chat.site.stack is not None
+    answer = requests.post(f"{chat.site.stack.url}/webhooks/rest/feedback", timeout=10,
+                           json={"sender": session, "answer_id": answer_id, "value": value})
+    return answer.status_code
+
+
+def test_a_medical_answer_takes_one_vote_kept_by_the_server_and_across_a_reload(
+    chat: Chat,
+) -> None:
+    chat.load()
+    chat.open()
+    assert chat.log.locator(".cc-bot[data-topic='greeting'] .cc-feedback").count() == 0
+    chat.ask(QUESTIONS[0][0])
+    answer = chat.log.locator(f".cc-bot[data-topic='{QUESTIONS[0][1]}']")
+    group, helpful, not_helpful = vote_buttons(answer)
+    for button in (helpful, not_helpful):
+        expect(button).to_be_enabled()
+        expect(button).to_have_attribute("aria-pressed", "false")
+    assert helpful.evaluate("node => node.tagName") == "BUTTON"
+
+    # With the keyboard: Enter on the focused button. The vote starts no turn.
+    answered = len(chat.bot_messages())
+    helpful.focus()
+    chat.page.keyboard.press("Enter")
+    status = answer.get_by_role("status")
+    expect(status).to_have_text(FEEDBACK["en"][3])
+    expect(helpful).to_have_attribute("aria-pressed", "true")
+    expect(not_helpful).to_have_attribute("aria-pressed", "false")
+    expect(helpful).to_be_disabled()
+    expect(not_helpful).to_be_disabled()
+    assert chat.focused()["tag"] == "INPUT"  # the disabled button gave the focus back
+    screenshot(chat.page, "feedback")
+    assert_no_low_contrast(chat.page.evaluate(CONTRAST_JS))
+    chat.page.wait_for_timeout(1500)
+    assert len(chat.bot_messages()) == answered
+    assert chat.page.locator(".cc-typing").is_hidden()
+
+    # The next message gets its own answer (nothing else came in between), and a fallback has
+    # no vote buttons; neither had the greeting.
+    assert chat.ask("😀😱🙏")["topic"] == "fallback"
+    assert chat.log.locator(".cc-feedback").count() == 1
+
+    # The server kept the vote: the same vote through the REST channel is refused as a second.
+    session = chat.page.evaluate("() => localStorage.getItem('clinic-chat:session')")
+    [entry] = [item for item in stored_history(chat) if item.get("answerId")]
+    assert (entry["topic"], entry["vote"]) == (QUESTIONS[0][1], "helpful")
+    assert rest_vote(chat, session, entry["answerId"]) == 409
+    assert rest_vote(chat, session, entry["answerId"], "not_helpful") == 409
+    assert rest_vote(chat, session, "0" * 32) == 404  # the endpoint tells the two apart
+
+    # After a reload the vote shows as given, not votable again.
+    chat.page.reload()
+    chat.page.get_by_role("dialog").wait_for()
+    chat.wait_for_bot_messages(answered + 1)
+    group, helpful, not_helpful = vote_buttons(answer)
+    expect(helpful).to_have_attribute("aria-pressed", "true")
+    expect(helpful).to_be_disabled()
+    expect(not_helpful).to_be_disabled()
+    expect(answer.get_by_role("status")).to_have_text(FEEDBACK["en"][3])
+
+
+def test_a_refused_vote_shows_as_given_when_already_kept_and_otherwise_can_be_tried_again(
+    chat: Chat,
+) -> None:
+    chat.load()
+    chat.open()
+    chat.ask(QUESTIONS[1][0])
+    answer = chat.log.locator(f".cc-bot[data-topic='{QUESTIONS[1][1]}']")
+    _, helpful, not_helpful = vote_buttons(answer)
+    not_helpful.click()
+    expect(answer.get_by_role("status")).to_have_text(FEEDBACK["en"][3])
+
+    # A page that forgot the vote it gave (say, another tab's history) and an answer the
+    # server does not know: after a reload both are votable.
+    history = stored_history(chat)
+    [entry] = [item for item in history if item.get("answerId")]
+    entry["vote"] = ""
+    history.append({**entry, "answerId": "0" * 32, "topic": "causes"})
+    chat.page.evaluate("h => localStorage.setItem('clinic-chat:history', JSON.stringify(h))",
+                       history)
+    chat.page.reload()
+    chat.page.get_by_role("dialog").wait_for()
+    chat.wait_for_bot_messages(len([item for item in history if item["from"] == "bot"]))
+    chat.page.locator(".cc-status").wait_for(state="hidden")  # connected again
+
+    # The server's "already has a vote": shown as given, with the thanks.
+    helpful.click()
+    expect(answer.get_by_role("status")).to_have_text(FEEDBACK["en"][3])
+    expect(helpful).to_be_disabled()
+    expect(not_helpful).to_be_disabled()
+
+    # Any other refusal: the reason, politely, and both buttons usable again.
+    unknown = chat.log.locator(".cc-bot[data-topic='causes']")
+    _, helpful, not_helpful = vote_buttons(unknown)
+    helpful.click()
+    status = unknown.get_by_role("status")
+    expect(status).to_contain_text("Your feedback could not be sent:")
+    expect(status).to_contain_text("No such answer")
+    for button in (helpful, not_helpful):
+        expect(button).to_be_enabled()
+        expect(button).to_have_attribute("aria-pressed", "false")
+    assert not [item for item in stored_history(chat) if item.get("answerId") == "0" * 32
+                and item["vote"]]

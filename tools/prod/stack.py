@@ -10,6 +10,7 @@ scripts/prod/env.sh, so the shell scripts and this module share one set of defau
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -19,6 +20,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.metrics import MULTIPROC_ENV
 from bot.settings import load_settings
 from tools.stack import MODEL, ROOT, StackError, channel_env_defaults, stop, wait_until_up
 
@@ -61,10 +63,19 @@ class ProdStack:
     def auth_token(self) -> str:
         return self.env["RASA_AUTH_TOKEN"]
 
-    def _start(self, name: str, command: list[str], health: str) -> None:
+    def _start(self, name: str, command: list[str], health: str, metrics: bool = False
+               ) -> None:
         log = self.logs / f"{name}.log"
+        env = self.env
+        if metrics:
+            # Each server's workers add up their Prometheus figures in a directory of its own,
+            # emptied at every start (bot/metrics.py, docs/deploy.md "Metrics").
+            folder = Path(self.env["PROD_DIR"]) / "metrics" / name
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir(parents=True)
+            env = {**self.env, MULTIPROC_ENV: str(folder)}
         with log.open("a") as out:
-            process = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=out,
+            process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out,
                                        stderr=subprocess.STDOUT, start_new_session=True)
         self.processes[name] = process
         wait_until_up(health, [process], log)
@@ -72,7 +83,7 @@ class ProdStack:
     def start_actions(self) -> None:
         port = self.env["ACTION_PORT"]
         self._start("actions", [sys.executable, "-m", "actions.server", "--port", port],
-                    f"http://127.0.0.1:{port}/health")
+                    f"http://127.0.0.1:{port}/health", metrics=True)
 
     def start_rasa(self, index: int) -> None:
         port = self.rasa_ports[index]
@@ -84,12 +95,14 @@ class ProdStack:
              "--endpoints", "deploy/endpoints.prod.yml", "--enable-api",
              "--auth-token", self.auth_token, "--cors", *cors],
             f"http://127.0.0.1:{port}/",
+            metrics=True,
         )
 
     def start_widget(self) -> None:
         port = self.env["WIDGET_PORT"]
         self._start("widget", [sys.executable, "-m", "bot.widget_server", "--host", "127.0.0.1",
-                               "--port", port, "--rasa-url", self.url],
+                               "--port", port, "--rasa-url", self.url,
+                               "--endpoints", "deploy/endpoints.prod.yml"],
                     f"http://127.0.0.1:{port}/")
 
     def start_nginx(self) -> None:

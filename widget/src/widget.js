@@ -17,6 +17,10 @@
   var ASSET_BASE = script && script.src ? new URL(".", script.src).href : "";
   var HISTORY_LIMIT = 200;
   var TYPING_TIMEOUT_MS = 30000;
+  // A vote on an answer (bot/channels/feedback.py): the values the server takes, and how its
+  // refusal of a second vote on an answer reads.
+  var VOTES = ["helpful", "not_helpful"];
+  var ALREADY_VOTED = /already/i;
 
   // Interface labels only; every reply and the disclaimer come from the server.
   var DEFAULTS = {
@@ -53,7 +57,12 @@
       you: "You:",
       assistant: "Assistant:",
       newTab: "(opens in a new tab)",
-      rejected: "That message could not be sent:"
+      rejected: "That message could not be sent:",
+      feedbackQuestion: "Was this answer helpful?",
+      helpful: "Helpful",
+      notHelpful: "Not helpful",
+      feedbackThanks: "Thanks for your feedback.",
+      feedbackFailed: "Your feedback could not be sent:"
     }
   };
 
@@ -73,7 +82,12 @@
       you: "Usted:",
       assistant: "Asistente:",
       newTab: "(se abre en una pestaña nueva)",
-      rejected: "No se pudo enviar ese mensaje:"
+      rejected: "No se pudo enviar ese mensaje:",
+      feedbackQuestion: "¿Le sirvió esta respuesta?",
+      helpful: "Útil",
+      notHelpful: "No es útil",
+      feedbackThanks: "Gracias por su opinión.",
+      feedbackFailed: "No se pudo enviar su opinión:"
     }
   };
 
@@ -235,6 +249,9 @@
     this.socket = null;
     this.confirmed = false;
     this.outbox = [];
+    // Votes sent and not yet answered, by answer id; the drawn vote buttons, by answer id.
+    this.pendingVotes = {};
+    this.voteViews = {};
     this.typingTimer = null;
     this.build();
     this.entries.forEach(this.render, this);
@@ -442,6 +459,9 @@
         self.showTyping(true);
       }
       self.flush();
+      // A vote whose answer was lost with the connection goes again; if the first one was kept,
+      // the server says so and the vote shows as given.
+      Object.keys(self.pendingVotes).forEach(self.sendVote, self);
     });
     this.socket.on("bot_uttered", function (message) {
       self.showTyping(false);
@@ -450,6 +470,26 @@
         self.setLanguage(entry.language);
       }
       self.add(entry);
+    });
+    this.socket.on("feedback_recorded", function (recorded) {
+      var answerId = recorded && recorded.answer_id;
+      if (typeof answerId === "string" && self.pendingVotes[answerId]) {
+        self.voteGiven(answerId, VOTES.indexOf(recorded.value) >= 0
+          ? recorded.value : self.pendingVotes[answerId]);
+      }
+    });
+    this.socket.on("feedback_rejected", function (refusal) {
+      var answerId = refusal && refusal.answer_id;
+      if (typeof answerId !== "string" || !self.pendingVotes[answerId]) {
+        return;
+      }
+      var error = String(refusal.error || "");
+      // The refusal names no status today; a `status` of 409, if it ever comes, means the same.
+      if (refusal.status === 409 || ALREADY_VOTED.test(error)) {
+        self.voteGiven(answerId, self.pendingVotes[answerId]);
+      } else {
+        self.voteFailed(answerId, error);
+      }
     });
     this.socket.on("user_message_rejected", function (reason) {
       self.showTyping(false);
@@ -476,6 +516,7 @@
     var replies = Array.isArray(message.quick_replies) ? message.quick_replies : [];
     var custom = meta.custom && typeof meta.custom === "object" ? meta.custom : {};
     var text = typeof message.text === "string" ? message.text : "";
+    var answerId = custom.answer_id;
     var source = null;
     if (Array.isArray(meta.lines)) {
       var texts = [];
@@ -493,6 +534,9 @@
       text: text,
       topic: typeof custom.topic === "string" ? custom.topic : "",
       language: typeof custom.language === "string" ? custom.language : "",
+      // Only medical answers carry an id, and take a vote; `vote` is the one given.
+      answerId: typeof answerId === "string" && answerId.length <= 64 ? answerId : "",
+      vote: "",
       replies: replies
         .filter(function (reply) {
           return reply && typeof reply.title === "string" && typeof reply.payload === "string";
@@ -566,6 +610,9 @@
       link.appendChild(el("span", "cc-visually-hidden", " " + s.newTab));
       item.appendChild(link);
     }
+    if (entry.from === "bot" && entry.answerId && typeof entry.answerId === "string") {
+      this.renderVote(entry, item);
+    }
     if (entry.replies && entry.replies.length) {
       var group = el("div", "cc-replies");
       group.setAttribute("role", "group");
@@ -583,6 +630,108 @@
     }
     this.nodes.log.appendChild(item);
     this.scrollToEnd();
+  };
+
+  // --- "Helpful" / "Not helpful" under a medical answer: one vote per answer, kept in the
+  // answer's history entry so that a reloaded page shows it as given ---
+
+  Widget.prototype.renderVote = function (entry, item) {
+    var self = this;
+    // The answer's language, not the interface's: a Spanish answer keeps its Spanish buttons.
+    var s = entry.language ? this.labels(entry.language) : this.strings;
+    var box = el("div", "cc-feedback");
+    var group = el("div", "cc-feedback-buttons");
+    group.setAttribute("role", "group");
+    group.setAttribute("aria-label", s.feedbackQuestion);
+    var buttons = {};
+    [[VOTES[0], s.helpful], [VOTES[1], s.notHelpful]].forEach(function (pair) {
+      var button = el("button", "cc-feedback-button", pair[1]);
+      button.type = "button";
+      button.setAttribute("aria-pressed", "false");
+      button.setAttribute("data-vote", pair[0]);
+      button.addEventListener("click", function () {
+        self.vote(entry.answerId, pair[0]);
+      });
+      group.appendChild(button);
+      buttons[pair[0]] = button;
+    });
+    // Empty until a vote is answered; a status region, so the thanks or the error is announced.
+    var status = el("p", "cc-feedback-status");
+    status.setAttribute("role", "status");
+    box.appendChild(group);
+    box.appendChild(status);
+    item.appendChild(box);
+    this.voteViews[entry.answerId] = { group: group, buttons: buttons, status: status, strings: s };
+    if (VOTES.indexOf(entry.vote) >= 0) {
+      this.drawVote(entry.answerId, entry.vote, s.feedbackThanks);
+    }
+  };
+
+  // `value` "" leaves both buttons usable; a vote disables both and presses the chosen one.
+  Widget.prototype.drawVote = function (answerId, value, note) {
+    var view = this.voteViews[answerId];
+    if (!view) {
+      return;
+    }
+    var hadFocus = view.group.contains(document.activeElement);
+    Object.keys(view.buttons).forEach(function (key) {
+      view.buttons[key].disabled = !!value;
+      view.buttons[key].setAttribute("aria-pressed", key === value ? "true" : "false");
+    });
+    view.status.textContent = note || "";
+    // A disabled button loses the focus: it goes back to the question box, as after a reply.
+    if (value && hadFocus) {
+      this.nodes.input.focus();
+    }
+  };
+
+  Widget.prototype.entryOf = function (answerId) {
+    for (var i = this.entries.length - 1; i >= 0; i -= 1) {
+      if (this.entries[i].answerId === answerId) {
+        return this.entries[i];
+      }
+    }
+    return null;
+  };
+
+  Widget.prototype.vote = function (answerId, value) {
+    var entry = this.entryOf(answerId);
+    if (this.pendingVotes[answerId] || (entry && entry.vote) || VOTES.indexOf(value) < 0) {
+      return;
+    }
+    this.pendingVotes[answerId] = value;
+    this.drawVote(answerId, value, "");
+    this.sendVote(answerId);
+  };
+
+  // Sent now when the session is confirmed, else on the next session_confirm. It starts no turn,
+  // so no typing indicator.
+  Widget.prototype.sendVote = function (answerId) {
+    if (!this.socket || !this.confirmed || !this.pendingVotes[answerId]) {
+      return;
+    }
+    this.socket.emit("feedback", {
+      session_id: this.store.sessionId(),
+      answer_id: answerId,
+      value: this.pendingVotes[answerId]
+    });
+  };
+
+  Widget.prototype.voteGiven = function (answerId, value) {
+    var entry = this.entryOf(answerId);
+    var view = this.voteViews[answerId];
+    delete this.pendingVotes[answerId];
+    if (entry) {
+      entry.vote = value;
+      this.store.setHistory(this.entries);
+    }
+    this.drawVote(answerId, value, view ? view.strings.feedbackThanks : "");
+  };
+
+  Widget.prototype.voteFailed = function (answerId, error) {
+    var view = this.voteViews[answerId];
+    delete this.pendingVotes[answerId];
+    this.drawVote(answerId, "", view ? (view.strings.feedbackFailed + " " + error).trim() : "");
   };
 
   // A new chat stays scrolled to the top, so its first message does not push the disclaimer away.

@@ -18,6 +18,9 @@ from bot.rasa_patches import patching
 
 PATCHED = [
     (MessageProcessor, "log_message"),
+    (MessageProcessor, "handle_message"),
+    (MessageProcessor, "_handle_message_with_tracker"),
+    (rasa.core.run, "configure_app"),
     (MessageProcessor, "_load_model"),
     (FailSafeTrackerStore, "retrieve"),
     (FailSafeTrackerStore, "retrieve_full_tracker"),

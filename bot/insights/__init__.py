@@ -1,0 +1,1 @@
+"""Clinic insights: what patients ask, what went unanswered, and whether answers helped."""
