@@ -3,6 +3,7 @@ PostgreSQL and Redis. Started once for these tests by `make test-prod`; hurt on 
 
 from __future__ import annotations
 
+import os
 import re
 import time
 import uuid
@@ -13,6 +14,7 @@ import pytest
 import requests
 
 from bot.content import content
+from bot.insights import access
 from bot.privacy import retention
 from bot.settings import settings
 from tools.prod import loadtest
@@ -22,10 +24,23 @@ pytestmark = pytest.mark.prod
 WEBHOOK = "/webhooks/rest/webhook"
 
 
+INSIGHTS = ("staff", "prod-insights-" + uuid.uuid4().hex)
+
+
 @pytest.fixture(scope="module")
 def prod(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ProdStack]:
-    with running_prod(logs=tmp_path_factory.mktemp("prod-logs"), stop_databases=True) as stack:
-        yield stack
+    # The profile reads its settings from the environment; the staff page is on for these tests.
+    before = os.environ.get(access.TOKEN_ENV)
+    os.environ[access.TOKEN_ENV] = INSIGHTS[1]
+    try:
+        with running_prod(logs=tmp_path_factory.mktemp("prod-logs"),
+                          stop_databases=True) as stack:
+            yield stack
+    finally:
+        if before is None:
+            os.environ.pop(access.TOKEN_ENV, None)
+        else:
+            os.environ[access.TOKEN_ENV] = before
 
 
 def say(stack: ProdStack, sender: str, text: str, client: str = "10.9.0.1") -> requests.Response:
@@ -81,6 +96,33 @@ def test_the_widget_page_is_served(prod: ProdStack) -> None:
     page = requests.get(prod.url + "/", timeout=10)
     assert page.status_code == 200
     assert "<script" in page.text
+
+
+def test_insights_behind_nginx_read_postgresql(prod: ProdStack) -> None:
+    patient = sender()
+    reply = say(prod, patient, "are these white spots cancer?").json()
+    answer_id = next(m["custom"]["answer_id"] for m in reply
+                     if "answer_id" in m.get("custom", {}))
+    vote = requests.post(prod.url + "/webhooks/rest/feedback", timeout=30, json={
+        "sender": patient, "answer_id": answer_id, "value": "not_helpful"})
+    assert vote.status_code == 200
+    assert requests.get(prod.url + "/insights", timeout=10).status_code == 401
+    page = requests.get(prod.url + "/insights", auth=INSIGHTS, timeout=30)
+    assert page.status_code == 200
+    feedback = page.text.split('<section id="feedback">', 1)[1]
+    assert re.search(r"<td>are_they_cancer</td><td>\d+</td><td>[1-9]\d*</td>", feedback)
+    export = requests.get(prod.url + "/insights/export.csv", auth=INSIGHTS, timeout=30).text
+    assert "are these white spots cancer?" in export and "not_helpful" in export
+    assert patient not in export
+
+
+def test_metrics_are_served_by_each_server_and_not_through_nginx(prod: ProdStack) -> None:
+    assert requests.get(prod.url + "/metrics", timeout=10).status_code == 404
+    for port in prod.rasa_ports:
+        metrics = requests.get(f"http://127.0.0.1:{port}/metrics", timeout=10).text
+        assert "# TYPE calcifications_messages_total counter" in metrics
+    actions = requests.get(f"http://127.0.0.1:{prod.env['ACTION_PORT']}/metrics", timeout=10)
+    assert "calcifications_action_runs_total{" in actions.text
 
 
 def test_killing_one_instance_during_40_conversations_loses_nothing(prod: ProdStack) -> None:

@@ -484,7 +484,7 @@
         return;
       }
       var error = String(refusal.error || "");
-      // The refusal names no status today; a `status` of 409, if it ever comes, means the same.
+      // 409: the answer already has a vote (from this page before a reload, or another tab).
       if (refusal.status === 409 || ALREADY_VOTED.test(error)) {
         self.voteGiven(answerId, self.pendingVotes[answerId]);
       } else {
