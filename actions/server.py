@@ -16,6 +16,7 @@ import hmac
 import json
 import logging
 import os
+import re
 import time
 import zlib
 from pathlib import Path
@@ -40,6 +41,8 @@ TOKEN_HEADER = "X-Action-Token"
 WORKERS_ENV = "ACTION_SERVER_WORKERS"
 OPEN_PATHS = frozenset({"/health", "/metrics"})
 DOMAIN = Path(__file__).resolve().parents[1] / "domain.yml"
+# What a channel's name looks like (rest, socketio, telegram, ...): the metric's label.
+CHANNEL_NAME = re.compile(r"[a-z_]{1,32}")
 Middleware = Callable[[Request], Awaitable[HTTPResponse | None]]
 
 
@@ -74,21 +77,26 @@ def health_with_review() -> Middleware:
     return health
 
 
-def _action_name(request: Request, known: frozenset[str]) -> str:
-    """The action a call asked for, if it is one of the domain's (a metric label must not take
-    whatever a client sends)."""
+def _action_call(request: Request) -> dict[str, Any]:
+    """The body Rasa sent (deflated when it compresses), or {} when it cannot be read."""
     body = request.body or b""
     try:
         if request.headers.get("Content-Encoding") == "deflate":
             body = zlib.decompress(body)
-        name = json.loads(body).get("next_action")
-    except (ValueError, AttributeError, zlib.error):
-        name = None
-    return name if name in known else "unknown"
+        call = json.loads(body)
+    except (ValueError, zlib.error):
+        return {}
+    return call if isinstance(call, dict) else {}
+
+
+def _label(value: Any, allowed: Callable[[str], bool]) -> str:
+    """A metric label never takes whatever a client sends: a known name, else "unknown"."""
+    return value if isinstance(value, str) and allowed(value) else "unknown"
 
 
 def count_action_calls(app: Sanic, known: frozenset[str]) -> None:
-    """Counts every POST /webhook, its failures (any status from 400) and its time."""
+    """Counts every POST /webhook, its failures (any status from 400) and its time, and the
+    patient messages answered (the first action after Rasa listened)."""
 
     async def started(request: Request) -> None:
         request.ctx.metrics_started = time.perf_counter()
@@ -97,11 +105,17 @@ def count_action_calls(app: Sanic, known: frozenset[str]) -> None:
         began = getattr(request.ctx, "metrics_started", None)
         if request.method != "POST" or request.path != "/webhook" or began is None:
             return
-        action = _action_name(request, known)
+        call = _action_call(request)
+        action = _label(call.get("next_action"), known.__contains__)
         metrics.ACTION_RUNS.labels(action).inc()
         if reply.status >= 400:
             metrics.ACTION_ERRORS.labels(action).inc()
         metrics.ACTION_SECONDS.observe(time.perf_counter() - began)
+        tracker = call.get("tracker")
+        if isinstance(tracker, dict) and tracker.get("latest_action_name") == "action_listen":
+            channel = _label(tracker.get("latest_input_channel"),
+                             lambda name: CHANNEL_NAME.fullmatch(name) is not None)
+            metrics.ACTION_MESSAGES.labels(channel).inc()
 
     app.register_middleware(started, "request")
     app.register_middleware(finished, "response")

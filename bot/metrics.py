@@ -47,6 +47,9 @@ TURN_SECONDS = Histogram(
     buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0), registry=RASA)
 ACTION_RUNS = Counter(f"{PREFIX}_action_runs", "Actions run by the action server", ["action"],
                       registry=ACTIONS)
+ACTION_MESSAGES = Counter(f"{PREFIX}_action_messages",
+                          "Patient messages the action server answered (first action of a turn)",
+                          ["channel"], registry=ACTIONS)
 ACTION_ERRORS = Counter(f"{PREFIX}_action_errors",
                         "Action calls that failed on the action server", ["action"],
                         registry=ACTIONS)

@@ -4,7 +4,7 @@ conversation store the profile uses (SQLite by default, PostgreSQL in production
 Rasa's `events` table holds everything, but a report read from it would parse every stored
 event's JSON (a million events took seconds). So the Rasa server also writes, once a turn has
 been stored, one small row per patient message to `insights_turns` in the same database (its
-text as stored, so redacted; bot/rasa_patches/observability.py calls `record_turn`). Votes are
+text as stored, so redacted; `record_turns`, called through bot/insights/recorder.py). Votes are
 few and are read from the events themselves (their `feedback` slot events), over an index on
 (type_name, action_name, timestamp). `make purge` deletes both with the conversation.
 """
@@ -46,7 +46,7 @@ TURNS = sa.Table(
 # The columns a Turn is made of, in the order of its fields.
 TURN_COLUMNS = ("timestamp", "sender_id", "channel", "text", "language", "topics", "answers",
                 "emergency", "safety_line", "fallback_reason")
-# Reads a vote's fields out of its slot event's JSON, per database.
+# The fields of a vote, read out of its slot event's JSON by the database.
 VOTE_FIELDS = (ANSWER_ID_FIELD, TOPIC_FIELD, LANGUAGE_KEY, "value")
 
 

@@ -1,8 +1,8 @@
 """One patient message and what the assistant did with it, read from Rasa's events.
 
-The Prometheus counters (bot/metrics.py, from the tracker in memory) and the insights page (from
-the stored events) both describe a turn through `summarise`, so the two never disagree on what
-counts as a fallback or which language a message was in.
+The Prometheus counters (bot/metrics.py) and the insights row of each message
+(bot/insights/store.py) both come from `summarise`, run on the tracker a turn built, so the two
+never disagree on what counts as a fallback or which language a message was in.
 """
 
 from __future__ import annotations
@@ -56,7 +56,7 @@ class Turn:
         return f"{EMERGENCY}:{self.emergency}" if self.emergency else ""
 
 
-def new_turn(user_event: Mapping[str, Any], sender: str) -> Turn:
+def _new_turn(user_event: Mapping[str, Any], sender: str) -> Turn:
     """The turn a stored `user` event starts (the dict Rasa stores for it)."""
     parse_data = user_event.get("parse_data") or {}
     told = parse_data.get(LANGUAGE_KEY)
@@ -69,7 +69,7 @@ def new_turn(user_event: Mapping[str, Any], sender: str) -> Turn:
     )
 
 
-def add_reply(turn: Turn, custom: Any) -> None:
+def _add_reply(turn: Turn, custom: Any) -> None:
     """Adds what one bot message's `custom` says: its topic, language, emergency, answer id."""
     if not isinstance(custom, Mapping):
         return
@@ -92,7 +92,7 @@ def add_reply(turn: Turn, custom: Any) -> None:
 
 def summarise(user_event: Mapping[str, Any], sender: str, replies: Iterable[Any]) -> Turn:
     """The turn of a user event and the `custom` payloads of the bot messages that followed."""
-    turn = new_turn(user_event, sender)
+    turn = _new_turn(user_event, sender)
     for custom in replies:
-        add_reply(turn, custom)
+        _add_reply(turn, custom)
     return turn

@@ -31,7 +31,14 @@ T = TypeVar("T")
 STYLESHEET = Path(__file__).with_name("insights.css")
 DEFAULT_DAYS = 30
 MAX_DAYS = 3660
-HEADERS = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex"}
+# Staff pages: never cached, never indexed, never framed; nothing but the page's own stylesheet
+# loads (the charts are inline SVG).
+HEADERS = {
+    "Cache-Control": "no-store",
+    "X-Robots-Tag": "noindex",
+    "Content-Security-Policy": "default-src 'none'; style-src 'self'; img-src 'self' data:; "
+                               "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+}
 UNREADABLE = "The conversation store cannot be read now; the server's log says why."
 
 
@@ -84,37 +91,42 @@ class Insights:
                                 headers={**HEADERS, "WWW-Authenticate": access.REALM})
         return None
 
-    async def page(self, request: web.Request) -> web.Response:
+    async def _serve(self, request: web.Request, read: Callable[[Engine, float, float], T],
+                     respond: Callable[[T, int, float, float], web.Response]) -> web.Response:
+        """The token checked, the period's data read, then `respond(data, days, since, until)`."""
         refusal = self._refusal(request)
         if refusal is not None:
             return refusal
         days, since, until = _period(request)
-        counts = await self._read(store.count_period, since, until)
-        if counts is None:
+        data = await self._read(read, since, until)
+        if data is None:
             return web.Response(status=503, text=UNREADABLE, headers=HEADERS)
-        report = build_report(counts, since, until, days)
-        logger.info("Insights page for %d days: %d messages.", days, report.messages)
-        return web.Response(text=render_page(report, settings().clinic_name),
-                            content_type="text/html", headers=HEADERS)
+        return respond(data, days, since, until)
+
+    async def page(self, request: web.Request) -> web.Response:
+        def respond(counts: store.Counts, days: int, since: float, until: float
+                    ) -> web.Response:
+            report = build_report(counts, since, until, days)
+            logger.info("Insights page for %d days: %d messages.", days, report.messages)
+            return web.Response(text=render_page(report, settings().clinic_name),
+                                content_type="text/html", headers=HEADERS)
+
+        return await self._serve(request, store.count_period, respond)
 
     async def export(self, request: web.Request) -> web.Response:
-        refusal = self._refusal(request)
-        if refusal is not None:
-            return refusal
-        days, since, until = _period(request)
-        period = await self._read(store.read_period, since, until)
-        if period is None:
-            return web.Response(status=503, text=UNREADABLE, headers=HEADERS)
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(EXPORT_COLUMNS)
-        writer.writerows(export_rows(period, self._token))
-        logger.info("Insights export for %d days: %d messages.", days, len(period.turns))
-        return web.Response(
-            text=out.getvalue(), content_type="text/csv", charset="utf-8",
-            headers={**HEADERS,
-                     "Content-Disposition": f'attachment; filename="insights-{days}d.csv"'},
-        )
+        def respond(period: store.Period, days: int, *_: float) -> web.Response:
+            out = io.StringIO()
+            writer = csv.writer(out)
+            writer.writerow(EXPORT_COLUMNS)
+            writer.writerows(export_rows(period, self._token))
+            logger.info("Insights export for %d days: %d messages.", days, len(period.turns))
+            return web.Response(
+                text=out.getvalue(), content_type="text/csv", charset="utf-8",
+                headers={**HEADERS,
+                         "Content-Disposition": f'attachment; filename="insights-{days}d.csv"'},
+            )
+
+        return await self._serve(request, store.read_period, respond)
 
     async def stylesheet(self, _: web.Request) -> web.FileResponse:
         return web.FileResponse(STYLESHEET)

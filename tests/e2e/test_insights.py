@@ -141,17 +141,20 @@ def test_the_export_lists_each_patient_message_once(clinic: Clinic,
 
 
 def metric(url: str, name: str) -> float:
+    """The sum of a metric's samples (`name`, or one sample: `name{label="value"}`)."""
     text = requests.get(f"{url}/metrics", timeout=30).text
     return sum(float(line.rsplit(" ", 1)[1]) for line in text.splitlines()
-               if line.startswith(name + "{") or line.startswith(name + " "))
+               if line.startswith((name + "{", name + " ")))
 
 
 def test_each_patient_message_adds_one_to_the_message_counter(clinic: Clinic) -> None:
     messages = metric(clinic.stack.url, "calcifications_messages_total")
     actions = metric(clinic.stack.action_url, "calcifications_action_runs_total")
+    answered = metric(clinic.stack.action_url, "calcifications_action_messages_total")
     clinic.say("cara-" + uuid.uuid4().hex[:8], "do I need a biopsy?")
     assert metric(clinic.stack.url, "calcifications_messages_total") == messages + 1
     assert metric(clinic.stack.action_url, "calcifications_action_runs_total") == actions + 1
+    assert metric(clinic.stack.action_url, "calcifications_action_messages_total") == answered + 1
     assert metric(clinic.stack.url, "calcifications_turn_seconds_count") >= 1
 
 
@@ -206,3 +209,22 @@ def test_a_purge_removes_conversations_from_the_page(clinic: Clinic,
     page = clinic.page()
     assert "<strong>0</strong> conversations, <strong>0</strong> patient messages" in page
     assert clinic.export() == []
+
+
+def test_action_server_metrics_take_only_known_names_as_labels(clinic: Clinic) -> None:
+    """A call naming an action the domain lacks, from a channel with a made-up name, counts as
+    an error of `unknown`: a label never takes what a caller sends."""
+    errors = metric(clinic.stack.action_url, 'calcifications_action_errors_total{action="unknown"}')
+    call = {"next_action": "action_<script>", "sender_id": "probe", "version": "3.6.21",
+            "domain": {}, "tracker": {"sender_id": "probe", "slots": {}, "events": [],
+                                      "latest_action_name": "action_listen",
+                                      "latest_input_channel": "<b>chan</b>",
+                                      "latest_message": {"text": "hi"}}}
+    refused = requests.post(f"{clinic.stack.action_url}/webhook", json=call, timeout=30,
+                            headers={"X-Action-Token": clinic.stack.action_token})
+    assert refused.status_code == 404
+    text = requests.get(f"{clinic.stack.action_url}/metrics", timeout=30).text
+    assert "<script>" not in text and "<b>" not in text
+    assert metric(clinic.stack.action_url,
+                  'calcifications_action_errors_total{action="unknown"}') == errors + 1
+    assert 'calcifications_action_messages_total{channel="unknown"}' in text

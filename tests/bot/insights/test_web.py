@@ -81,6 +81,8 @@ def test_basic_with_any_user_or_bearer(assets: Path, stored: Conversations,
     answer = fetch(assets, "/insights", headers)
     assert answer["status"] == 200
     assert answer["headers"]["Cache-Control"] == "no-store"
+    policy = answer["headers"]["Content-Security-Policy"]
+    assert "default-src 'none'" in policy and "frame-ancestors 'none'" in policy
 
 
 def test_stored_text_is_escaped_on_the_page(assets: Path, stored: Conversations) -> None:
