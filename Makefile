@@ -32,7 +32,7 @@ $(foreach var,$(CHANNEL_VARS),$(eval export $(var) ?=))
 export ACTION_SERVER_TOKEN ?=
 export WIDGET_PORT ?= 8080
 
-.PHONY: help install spacy-model train run test test-unit widget webchat chromium validate test-nlu test-core lint tune-fallback eval bench bench-insights fuzz purge clean run-prod test-prod loadtest review
+.PHONY: help install spacy-model train run test test-unit widget webchat chromium validate test-nlu test-core lint validate-deploy tune-fallback eval bench bench-insights fuzz purge clean run-prod test-prod loadtest review
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -65,8 +65,8 @@ run: train widget ## Serve the assistant: actions :5055, Rasa :5005, demo page w
 	@mkdir -p $(dir $(TRACKER_DB))
 	scripts/serve.sh
 
-test: train ## The whole suite: unit, data validation, NLU and story tests, end-to-end
-	$(MAKE) --no-print-directory lint validate test-nlu test-core test-unit
+test: train ## The whole suite: lint, data and deployment-file checks, unit, NLU and story tests, end-to-end
+	$(MAKE) --no-print-directory lint validate validate-deploy test-nlu test-core test-unit
 
 test-unit: $(VENV)/.installed widget webchat chromium ## pytest: unit, end-to-end against real servers, the widget in chromium
 	$(BIN)/python -m pytest -q
@@ -111,6 +111,35 @@ PYTHON311 ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.11*/bin/python3.11
 	test -x .venv-eval/bin/python || $(PYTHON311) -m venv .venv-eval
 	.venv-eval/bin/python -m pip install --quiet --upgrade 'pip==24.0'
 	.venv-eval/bin/python -m pip install --quiet -r requirements-eval.txt
+	touch $@
+
+# Offline checks of the container and Kubernetes files: no container runtime or cluster is needed
+# (docs/deploy.md, "What was checked here"). checkov's dependencies clash with Rasa's pins, so
+# the validators live in their own venv, Python 3.11, like .venv-eval.
+K8S_VERSION ?= 1.33.0
+K8S_MANIFESTS = $(filter-out deploy/k8s/kustomization.yaml,$(wildcard deploy/k8s/*.yaml))
+# checkov offline: no platform downloads (--skip-download, BC_SKIP_MAPPING), no version check;
+# tools/checkov_gate.py fails on any finding, and when a framework found nothing to check.
+# A check is skipped only with its reason next to what it is about (a `checkov.io/skipN: ID=reason`
+# annotation in deploy/k8s/, or a `checkov:skip=ID: reason` comment).
+CHECKOV := BC_SKIP_MAPPING=TRUE CKV_SKIP_PACKAGE_UPDATE_CHECK=TRUE .venv-deploy/bin/checkov \
+  --skip-download --quiet --compact --output json --framework
+CHECKOV_GATE := .venv-deploy/bin/python tools/checkov_gate.py
+
+validate-deploy: .venv-deploy/.installed ## Check Dockerfile, compose and k8s files offline (kubernetes-validate, hadolint, shellcheck, checkov)
+	.venv-deploy/bin/kubernetes-validate --strict --kubernetes-version $(K8S_VERSION) $(K8S_MANIFESTS)
+	.venv-deploy/bin/hadolint --no-color --failure-threshold info Dockerfile
+	.venv-deploy/bin/shellcheck deploy/docker/entrypoint.sh
+	set -o pipefail; $(CHECKOV) dockerfile secrets -f Dockerfile | $(CHECKOV_GATE) dockerfile
+	set -o pipefail; $(CHECKOV) kubernetes secrets -d deploy/k8s | $(CHECKOV_GATE) kubernetes
+	set -o pipefail; $(CHECKOV) yaml secrets --external-checks-dir deploy/checkov -f deploy/compose.yaml \
+	  | $(CHECKOV_GATE) yaml
+
+.venv-deploy/.installed: requirements-deploy.txt
+	@test -n "$(PYTHON311)" || { echo "Python 3.11 not found: install it (pyenv install 3.11) or set PYTHON311"; exit 1; }
+	test -x .venv-deploy/bin/python || $(PYTHON311) -m venv .venv-deploy
+	.venv-deploy/bin/python -m pip install --quiet --upgrade 'pip==24.0'
+	.venv-deploy/bin/python -m pip install --quiet -r requirements-deploy.txt
 	touch $@
 
 bench: train ## Speed report: the assistant beside stock Rasa and a bare Sanic echo (reports/bench/)
