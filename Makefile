@@ -104,18 +104,19 @@ tune-fallback: $(VENV)/.installed $(SPACY_MODEL)/meta.json ## Score fallback thr
 eval: train .venv-eval/.installed ## Accuracy report: the assistant beside TF-IDF and MiniLM baselines (reports/eval/)
 	$(BIN)/python -m tools.eval --embedding-python .venv-eval/bin/python
 
-# The MiniLM baseline needs torch, which the Rasa venv cannot hold: its own venv, Python 3.11.
+# Side venvs, Python 3.11, for tools whose dependencies the Rasa venv cannot hold: .venv-eval
+# (the MiniLM baseline needs torch) and .venv-deploy (checkov's pins clash with Rasa's), each
+# from its requirements-<name>.txt.
 PYTHON311 ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.11*/bin/python3.11) $(shell command -v python3.11))
-.venv-eval/.installed: requirements-eval.txt
+.venv-%/.installed: requirements-%.txt
 	@test -n "$(PYTHON311)" || { echo "Python 3.11 not found: install it (pyenv install 3.11) or set PYTHON311"; exit 1; }
-	test -x .venv-eval/bin/python || $(PYTHON311) -m venv .venv-eval
-	.venv-eval/bin/python -m pip install --quiet --upgrade 'pip==24.0'
-	.venv-eval/bin/python -m pip install --quiet -r requirements-eval.txt
+	test -x .venv-$*/bin/python || $(PYTHON311) -m venv .venv-$*
+	.venv-$*/bin/python -m pip install --quiet --upgrade 'pip==24.0'
+	.venv-$*/bin/python -m pip install --quiet -r $<
 	touch $@
 
 # Offline checks of the container and Kubernetes files: no container runtime or cluster is needed
-# (docs/deploy.md, "What was checked here"). checkov's dependencies clash with Rasa's pins, so
-# the validators live in their own venv, Python 3.11, like .venv-eval.
+# (docs/deploy.md, "What was checked here"); the validators live in .venv-deploy (above).
 K8S_VERSION ?= 1.33.0
 K8S_MANIFESTS = $(filter-out deploy/k8s/kustomization.yaml,$(wildcard deploy/k8s/*.yaml))
 # checkov offline: no platform downloads (--skip-download, BC_SKIP_MAPPING), no version check;
@@ -134,13 +135,6 @@ validate-deploy: .venv-deploy/.installed ## Check Dockerfile, compose and k8s fi
 	set -o pipefail; $(CHECKOV) kubernetes secrets -d deploy/k8s | $(CHECKOV_GATE) kubernetes
 	set -o pipefail; $(CHECKOV) yaml secrets --external-checks-dir deploy/checkov -f deploy/compose.yaml \
 	  | $(CHECKOV_GATE) yaml
-
-.venv-deploy/.installed: requirements-deploy.txt
-	@test -n "$(PYTHON311)" || { echo "Python 3.11 not found: install it (pyenv install 3.11) or set PYTHON311"; exit 1; }
-	test -x .venv-deploy/bin/python || $(PYTHON311) -m venv .venv-deploy
-	.venv-deploy/bin/python -m pip install --quiet --upgrade 'pip==24.0'
-	.venv-deploy/bin/python -m pip install --quiet -r requirements-deploy.txt
-	touch $@
 
 bench: train ## Speed report: the assistant beside stock Rasa and a bare Sanic echo (reports/bench/)
 	$(BIN)/python -m tools.bench $(BENCH_ARGS)
