@@ -79,6 +79,20 @@ async def record_vote(agent: Agent, vote: Vote) -> dict[str, str]:
     value). Raises VoteRefusedError for an unknown answer (404) or a second vote on it (409)."""
     if agent.tracker_store is None or agent.lock_store is None:
         raise VoteRefusedError(503, "The assistant is not ready yet.")
+    try:
+        recorded = await _store_vote(agent, vote)
+    except VoteRefusedError:
+        raise
+    except Exception as error:  # noqa: BLE001 - the client hears why, the log has the rest
+        logger.exception("A vote could not be stored.")
+        raise VoteRefusedError(503, "The vote could not be stored now; please try again.") \
+            from error
+    metrics.FEEDBACK.labels(recorded[TOPIC_FIELD], recorded[LANGUAGE_KEY], vote.value).inc()
+    logger.info("Vote %s on an answer about %s.", vote.value, recorded[TOPIC_FIELD])
+    return recorded
+
+
+async def _store_vote(agent: Agent, vote: Vote) -> dict[str, str]:
     async with agent.lock_store.lock(vote.sender):
         tracker = await agent.tracker_store.retrieve(vote.sender)
         answer = _answer(tracker.events, vote.answer_id) if tracker is not None else None
@@ -94,6 +108,4 @@ async def record_vote(agent: Agent, vote: Vote) -> dict[str, str]:
         }
         tracker.update(SlotSet(FEEDBACK_SLOT, recorded))
         await agent.tracker_store.save(tracker)
-    metrics.FEEDBACK.labels(recorded[TOPIC_FIELD], recorded[LANGUAGE_KEY], vote.value).inc()
-    logger.info("Vote %s on an answer about %s.", vote.value, recorded[TOPIC_FIELD])
     return recorded

@@ -83,3 +83,20 @@ def test_a_malformed_vote_is_refused_with_a_reason(payload: dict) -> None:
 def test_a_well_formed_vote_is_read() -> None:
     assert read_vote({"answer_id": "a1", "value": "helpful"}, "ana") == Vote("ana", "a1",
                                                                              "helpful")
+
+
+class BrokenStore(InMemoryTrackerStore):
+    """A conversation store that cannot write (a database that went away)."""
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        raise ConnectionError("the database went away")
+
+
+def test_a_store_that_cannot_write_gets_a_clear_503(agent: Agent, patched_rasa: None) -> None:
+    """As the servers run (durability patch: a failed save raises, nothing falls back)."""
+    broken = BrokenStore(DOMAIN)
+    broken.store = agent.tracker_store._tracker_store.store  # type: ignore[attr-defined]
+    failing = Agent(domain=DOMAIN, tracker_store=broken, lock_store=InMemoryLockStore())
+    with pytest.raises(VoteRefusedError) as refused:
+        asyncio.run(record_vote(failing, Vote("ana", "a1", "helpful")))
+    assert refused.value.status == 503
