@@ -92,8 +92,14 @@ def engine_for(endpoints: str) -> Engine:
 
 
 def ensure_tables(engine: Engine) -> None:
-    """Creates insights_turns and the votes' index on events where missing (idempotent)."""
+    """Creates insights_turns where missing (idempotent, cheap: the Rasa server calls it)."""
     METADATA.create_all(engine, checkfirst=True)
+
+
+def ensure_votes_index(engine: Engine) -> None:
+    """Adds the votes' index on Rasa's events where missing. Building it on a big store takes a
+    while and holds writes back, so the staff page does it on its first use, never a patient's
+    turn (docs/insights.md)."""
     with engine.begin() as connection:
         inspector = sa.inspect(connection)
         if inspector.has_table("events") and EVENTS_INDEX not in {

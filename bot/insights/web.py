@@ -80,6 +80,7 @@ class Insights:
         if self._engine is None:
             self._engine = store.engine_for(self._endpoints)
             store.ensure_tables(self._engine)
+            store.ensure_votes_index(self._engine)
         return read(self._engine, since, until)
 
     def _refusal(self, request: web.Request) -> web.Response | None:

@@ -124,6 +124,7 @@ def build_store(path: Path, events: int, now: float) -> sa.engine.Engine:
 
     SQLTrackerStore.Base.metadata.create_all(engine)
     store.ensure_tables(engine)
+    store.ensure_votes_index(engine)
     table = SQLTrackerStore.SQLEvent.__table__
     batch: list[dict[str, Any]] = []
     batch_turns: list[Turn] = []

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.insights import access, store
@@ -116,3 +117,13 @@ def test_an_unreadable_store_gets_a_clear_503(assets: Path, tmp_path: Path,
                                              ("abc", 30), ("99999", 3660)])
 def test_the_period_is_a_sane_number_of_days(value: str | None, days: int) -> None:
     assert period_days(value) == days
+
+
+def test_the_votes_index_is_built_by_the_page_not_by_a_patients_turn(
+        assets: Path, stored: Conversations) -> None:
+    def indexes() -> set[str]:
+        return {index["name"] for index in sa.inspect(stored.engine).get_indexes("events")}
+
+    assert store.EVENTS_INDEX not in indexes()
+    assert fetch(assets, "/insights", basic("staff", TOKEN))["status"] == 200
+    assert store.EVENTS_INDEX in indexes()
