@@ -28,6 +28,7 @@ from rasa_sdk.constants import APPLICATION_ROOT_LOGGER_NAME
 from rasa_sdk.endpoint import create_app, create_argument_parser, create_ssl_context
 from rasa_sdk.plugin import plugin_manager
 from sanic import Sanic, response
+from sanic.exceptions import InvalidUsage
 from sanic.request import Request
 from sanic.response import BaseHTTPResponse, HTTPResponse
 
@@ -78,13 +79,14 @@ def health_with_review() -> Middleware:
 
 
 def _action_call(request: Request) -> dict[str, Any]:
-    """The body Rasa sent (deflated when it compresses), or {} when it cannot be read."""
-    body = request.body or b""
+    """The body Rasa sent, or {} when it cannot be read. A plain body was parsed already by
+    rasa_sdk's handler and Sanic keeps the result; only a deflated one is read again here."""
     try:
         if request.headers.get("Content-Encoding") == "deflate":
-            body = zlib.decompress(body)
-        call = json.loads(body)
-    except (ValueError, zlib.error):
+            call = json.loads(zlib.decompress(request.body or b""))
+        else:
+            call = request.json
+    except (ValueError, zlib.error, InvalidUsage):
         return {}
     return call if isinstance(call, dict) else {}
 

@@ -131,7 +131,8 @@ class SafetyRuleLayer(GraphComponent, IntentClassifier):
                     # non-English fallback ("me hicieron callback por calcifications").
                     message.set(SCREENED_OUT_KEY, NON_ENGLISH)
                 continue
-            if issue is None:
+            if issue is None and message.get(LEANING_KEY) is None:
+                # Not identified yet (a finding above was, once).
                 mark_language(message, text)
             if issue:
                 logger.debug("Input screened out (%s).", issue)
