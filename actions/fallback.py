@@ -9,7 +9,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.replies import CONTENT, Reply, turn_language
+from actions.replies import CONTENT, Reply
 from bot.contract import (
     AFTERCARE,
     EMERGENCY,
@@ -35,7 +35,7 @@ class ActionFallback(Action):
         if tracker.latest_message.get(SAFETY_CONCERN_KEY) == SELF_HARM:
             # Nothing to answer but signs of self-harm that the rules found: the crisis reply, not
             # "ask another way". A classifier's suspicion alone only adds the crisis line.
-            return Reply(language=turn_language(tracker)).behaviour(
+            return Reply.in_language_of(tracker).behaviour(
                 EMERGENCY, SELF_HARM, suggestions=(), extra={"kind": SELF_HARM}
             ).send(dispatcher)
         issue = tracker.latest_message.get(INPUT_ISSUE_KEY)

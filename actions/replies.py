@@ -23,7 +23,9 @@ from bot.contract import (
     ENGLISH,
     LANGUAGE_KEY,
     OFFERED_TOPICS_SLOT,
+    PAGE_LANGUAGE_SLOT,
     SAFETY_CONCERN_KEY,
+    TOLD_LANGUAGE_SLOT,
 )
 from bot.settings import ClinicSettings, settings
 
@@ -37,18 +39,44 @@ CONTENT: Content = EDITIONS[ENGLISH]
 SETTINGS: ClinicSettings = settings()
 
 
+@dataclass(frozen=True)
+class Languages:
+    """What a conversation has shown of its language: the last language the NLU could tell
+    ("ok" and "2" cannot), and the language of the last page the widget ran on (its message
+    `metadata`). Slots carry both from turn to turn, so no action reads older events (the
+    action server gets the current turn's only: bot/rasa_patches/long_conversations.py)."""
+
+    told: str | None = None
+    page: str | None = None
+
+    @classmethod
+    def of(cls, tracker: Tracker) -> Languages:
+        latest = tracker.latest_message
+        return cls(
+            told=_known(latest.get(LANGUAGE_KEY)) or _known(tracker.get_slot(TOLD_LANGUAGE_SLOT)),
+            page=_known((latest.get("metadata") or {}).get(LANGUAGE_KEY))
+            or _known(tracker.get_slot(PAGE_LANGUAGE_SLOT)),
+        )
+
+    @property
+    def reply(self) -> str:
+        """The language to reply in: the one told, else the page's, else English."""
+        return self.told or self.page or ENGLISH
+
+    def changes(self, tracker: Tracker) -> List[Dict[str, Any]]:
+        """The slot events that remember these languages, where the slots differ."""
+        wanted = {TOLD_LANGUAGE_SLOT: self.told, PAGE_LANGUAGE_SLOT: self.page}
+        return [SlotSet(slot, value) for slot, value in wanted.items()
+                if tracker.get_slot(slot) != value]
+
+
+def _known(language: Any) -> str | None:
+    return language if language in LANGUAGES else None
+
+
 def turn_language(tracker: Tracker) -> str:
-    """The language of the latest message the NLU could tell ("ok" and "2" keep the
-    conversation's); when none could, the language of the page the widget runs on (its
-    message `metadata`), else English."""
-    messages = [tracker.latest_message] + [
-        event.get("parse_data") or {}
-        for event in reversed(tracker.events)
-        if event.get("event") == "user"
-    ]
-    told = (message.get(LANGUAGE_KEY) for message in messages)
-    pages = ((message.get("metadata") or {}).get(LANGUAGE_KEY) for message in messages)
-    return next((language for language in (*told, *pages) if language in LANGUAGES), ENGLISH)
+    """The language of this turn's reply (Languages.reply)."""
+    return Languages.of(tracker).reply
 
 
 def topic_buttons(topic_ids: Iterable[str], language: str = ENGLISH) -> List[Dict[str, str]]:
@@ -80,13 +108,22 @@ class Reply:
     parts: List[_Part] = field(default_factory=list)
     concern: str | None = None
     language: str = ENGLISH
+    # The slot events that carry the conversation's languages to the next turn.
+    remembered: List[Dict[str, Any]] = field(default_factory=list)
+
+    @classmethod
+    def in_language_of(cls, tracker: Tracker) -> Reply:
+        """An empty reply in the patient's language."""
+        languages = Languages.of(tracker)
+        return cls(language=languages.reply, remembered=languages.changes(tracker))
 
     @classmethod
     def for_turn(cls, tracker: Tracker) -> Reply:
         """An empty reply in the patient's language that knows this turn's possible emergency."""
+        reply = cls.in_language_of(tracker)
         concern = tracker.latest_message.get(SAFETY_CONCERN_KEY)
-        return cls(concern=concern if isinstance(concern, str) else None,
-                   language=turn_language(tracker))
+        reply.concern = concern if isinstance(concern, str) else None
+        return reply
 
     def answer(self, topic_id: str, framing: str = "{fact}") -> Reply:
         """The topic's vetted answer and its source; `framing` places it ("In general: {fact}")."""
@@ -139,7 +176,7 @@ class Reply:
 
     def send(self, dispatcher: CollectingDispatcher) -> List[Dict[str, Any]]:
         """Sends the messages, each as plain text and as blocks with its numbered options;
-        returns the event that records the offered topics."""
+        returns the events that record the offered topics and the conversation's languages."""
         if not self.parts:
             raise ValueError("a reply needs at least one part")
         last = self.parts[-1]
@@ -171,4 +208,4 @@ class Reply:
                 },
             )
         logger.info("Replied with topics %s.", self.topics)
-        return [SlotSet(OFFERED_TOPICS_SLOT, self.offered)]
+        return [SlotSet(OFFERED_TOPICS_SLOT, self.offered), *self.remembered]

@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.replies import CONTENT, EDITIONS, Reply, turn_language
+from actions.replies import CONTENT, EDITIONS, Reply
 from bot.contract import (
     EMERGENCY,
     EMERGENCY_KEY,
@@ -37,7 +37,7 @@ class ActionEmergency(Action):
         kind = tracker.latest_message.get(EMERGENCY_KEY) or (
             SELF_HARM if intent == SELF_HARM else UNSPECIFIED)
         variant = kind if kind in OWN_REPLY else "text"
-        return Reply(language=turn_language(tracker)).behaviour(
+        return Reply.in_language_of(tracker).behaviour(
             EMERGENCY, variant, suggestions=(), extra={"kind": kind}
         ).send(dispatcher)
 

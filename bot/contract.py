@@ -37,6 +37,9 @@ FEEDBACK_SLOT = "feedback"
 # Slots (domain.yml) the actions keep between turns.
 LAST_TOPIC_SLOT = "last_topic"
 OFFERED_TOPICS_SLOT = "offered_topics"
+# The last language the NLU could tell, and the last page language the widget named.
+TOLD_LANGUAGE_SLOT = "told_language"
+PAGE_LANGUAGE_SLOT = "page_language"
 
 # Emergency kinds with replies of their own; every other kind gets the general one.
 SELF_HARM = "self_harm"

@@ -22,6 +22,10 @@ Each patch, what Rasa 3.6 does without it, and the tests that guard it (tests/bo
 - speedups: a compiled response validator (else the JSON schema is checked again, about 80 ms
   an action), a plain graph run (else dask's scheduler costs a third of what it runs) and kept
   HTTP sessions (else a new TCP connection per action call). Guard: rasa_patches/test_speedups.py.
+- long_conversations: the replays of a conversation continued from where the last message
+  left them, RulePolicy given the last states its rules can match, and the action server the
+  current turn's events; else message 300 of a conversation costs 12 times message 1.
+  Guard: rasa_patches/test_long_conversations.py.
 - observability: GET /metrics (Prometheus) on the Rasa server, each patient message counted and
   its insights row written; else Rasa 3.6 open source has neither. Guard:
   rasa_patches/test_observability.py.
@@ -67,13 +71,15 @@ def install() -> None:
     from bot.rasa_patches import (
         action_timeout,
         durability,
+        long_conversations,
         observability,
         preload,
         redaction,
         speedups,
     )
 
-    for patch in (redaction, durability, action_timeout, speedups, observability, preload):
+    for patch in (redaction, durability, action_timeout, speedups, long_conversations,
+                  observability, preload):
         patch.install()
     logger.debug("Rasa %s patched: %d attributes.", RASA_SERIES, len(patching.replaced()))
 

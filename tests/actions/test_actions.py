@@ -191,11 +191,19 @@ def test_a_spanish_personal_question_is_declined_with_the_general_fact_in_spanis
     assert {message["custom"]["language"] for message in messages} == {"es"}
 
 
-def conversation(latest: dict[str, Any], *earlier: dict[str, Any]) -> Tracker:
-    """A tracker whose user turns, oldest first, are `earlier` and then `latest`."""
-    events = [{"event": "user", "text": "", "parse_data": parse} for parse in (*earlier, latest)]
-    return Tracker("test", {}, {"text": "", "entities": [], **latest}, events, False, None, {},
-                   "action_listen")
+def converse(turns: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Answers each turn in order, as the action server sees them: the latest message, and
+    the slots the earlier replies set (no older events). Returns the last turn's messages."""
+    slots: dict[str, Any] = {}
+    messages: list[dict[str, Any]] = []
+    for turn in turns:
+        latest = {"text": "", "entities": [], "intent": {"name": "causes", "confidence": 0.9},
+                  **turn}
+        current = Tracker("test", dict(slots), latest, [], False, None, {}, "action_listen")
+        messages, events = run(ActionAnswer(), current)
+        slots.update({event["name"]: event["value"] for event in events
+                      if event["event"] == "slot"})
+    return messages
 
 
 @pytest.mark.parametrize(
@@ -210,6 +218,7 @@ def conversation(latest: dict[str, Any], *earlier: dict[str, Any]) -> Tracker:
         ([{}, {}], "en"),
         # The widget on a Spanish page: a greeting payload cannot tell, the page can.
         ([{"metadata": {"language": "es"}}], "es"),
+        ([{"metadata": {"language": "es"}}, {}], "es"),
         ([{"language": "en", "metadata": {"language": "es"}}], "en"),
         ([{"language": "en"}, {"metadata": {"language": "es"}}], "en"),
     ],
@@ -217,9 +226,16 @@ def conversation(latest: dict[str, Any], *earlier: dict[str, Any]) -> Tracker:
 def test_the_reply_language_is_the_last_one_the_nlu_could_tell(
     turns: list[dict[str, Any]], expected: str
 ) -> None:
-    messages, _ = run(ActionAnswer(), conversation(
-        {"intent": {"name": "causes", "confidence": 0.9}, **turns[-1]}, *turns[:-1]))
-    assert messages[0]["custom"]["language"] == expected
+    assert converse(turns)[0]["custom"]["language"] == expected
+
+
+def test_the_languages_are_remembered_only_when_they_change() -> None:
+    _, first = run(ActionAnswer(), tracker("causes", language="es"))
+    remembered = Tracker("test", {"told_language": "es"}, {"intent": {"name": "causes"},
+                         "language": "es"}, [], False, None, {}, "action_listen")
+    _, second = run(ActionAnswer(), remembered)
+    assert {"event": "slot", "name": "told_language", "value": "es", "timestamp": None} in first
+    assert not [event for event in second if event["name"] == "told_language"]
 
 
 def test_an_english_reply_says_it_is_english() -> None:

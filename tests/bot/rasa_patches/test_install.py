@@ -8,9 +8,11 @@ import pytest
 import rasa.core.actions.action as rasa_action
 import rasa.core.run
 from rasa.core.actions.action import RemoteAction
+from rasa.core.policies.rule_policy import RulePolicy
 from rasa.core.processor import MessageProcessor
 from rasa.core.tracker_store import FailSafeTrackerStore
 from rasa.engine.runner.dask import DaskGraphRunner
+from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
 from bot import rasa_patches
@@ -29,6 +31,10 @@ PATCHED = [
     (RemoteAction, "_validate_action_result"),
     (DaskGraphRunner, "run"),
     (EndpointConfig, "session"),
+    (DialogueStateTracker, "applied_events"),
+    (DialogueStateTracker, "copy"),
+    (RulePolicy, "_prediction_states"),
+    (RemoteAction, "_action_call_format"),
     (rasa.core.run, "serve_application"),
 ]
 
