@@ -1,4 +1,10 @@
-"""Rasa's Redis lock store, with each change of a conversation's lock made in one atomic step.
+"""Lock stores that let several Sanic workers or servers answer one set of conversations.
+
+`SQLiteLockStore` (what `make run` uses: its workers share one machine) keeps Rasa's ticket
+locks in a SQLite file, each change in one write transaction, so it needs no server.
+
+`AtomicRedisLockStore` (production, several machines) is Rasa's Redis lock store, with each
+change of a conversation's lock made in one atomic step.
 
 Rasa's RedisLockStore changes a lock by reading it, changing it in Python and writing it
 back: seven Redis round trips a message on a blocking client, during which the worker's event
@@ -15,13 +21,16 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import sqlite3
 import time
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from pathlib import Path
 from typing import Any
 
 from rasa.core.lock import TicketLock
-from rasa.core.lock_store import LOCK_LIFETIME, LockError, RedisLockStore
+from rasa.core.lock_store import LOCK_LIFETIME, LockError, LockStore, RedisLockStore
 from rasa.utils.endpoints import EndpointConfig
 
 # Both scripts: KEYS[1] the lock's key; ARGV[1] the conversation id, ARGV[2] the time now (the
@@ -149,3 +158,107 @@ class AtomicRedisLockStore(RedisLockStore):
                 yield await self._wait_for_turn(conversation_id, ticket, wait_time_in_seconds)
         finally:
             self.cleanup(conversation_id, ticket)
+
+
+class SQLiteLockStore(LockStore):
+    """Rasa's ticket locks (same JSON, order, lifetimes and waiting) in a SQLite file that the
+    workers of one machine share; named in endpoints.yml as `type: bot.lock_store.
+    SQLiteLockStore` with `db:` the file. Each change of a lock is one IMMEDIATE transaction,
+    so two workers are never handed the same ticket. The file holds only locks that are in
+    use; a crash leaves tickets that expire with their lifetime, as in Rasa's stores."""
+
+    # How long a worker waits for another's write before giving up (a write takes well under
+    # a millisecond; the wait blocks its event loop, so it is short).
+    BUSY_TIMEOUT_S = 2.0
+
+    def __init__(self, endpoint_config: Any = None, db: str = "var/locks.db",
+                 **_: Any) -> None:
+        if endpoint_config is not None:
+            db = endpoint_config.kwargs.get("db", db)
+        self.path = Path(db)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._connection: sqlite3.Connection | None = None
+        self._pid = 0
+        with self._transaction() as connection:
+            connection.execute("CREATE TABLE IF NOT EXISTS conversation_locks "
+                               "(conversation_id TEXT PRIMARY KEY, lock TEXT NOT NULL)")
+
+    def _connect(self) -> sqlite3.Connection:
+        """This process's connection (Sanic forks its workers after the store is built, and a
+        SQLite connection must not cross a fork)."""
+        if self._connection is None or self._pid != os.getpid():
+            connection = sqlite3.connect(self.path, timeout=self.BUSY_TIMEOUT_S,
+                                         isolation_level=None, check_same_thread=False)
+            connection.execute("PRAGMA journal_mode=WAL")
+            connection.execute("PRAGMA synchronous=NORMAL")
+            self._connection, self._pid = connection, os.getpid()
+        return self._connection
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        connection = self._connect()
+        try:
+            connection.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as error:
+            raise LockError(f"Error while acquiring lock. Error:\n{error}") from error
+        try:
+            yield connection
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+        connection.execute("COMMIT")
+
+    @staticmethod
+    def _read(connection: sqlite3.Connection, conversation_id: str) -> TicketLock | None:
+        row = connection.execute("SELECT lock FROM conversation_locks WHERE conversation_id = ?",
+                                 (conversation_id,)).fetchone()
+        return TicketLock.from_dict(json.loads(row[0])) if row else None
+
+    @staticmethod
+    def _write(connection: sqlite3.Connection, lock: TicketLock) -> None:
+        connection.execute("INSERT OR REPLACE INTO conversation_locks VALUES (?, ?)",
+                           (lock.conversation_id, lock.dumps()))
+
+    def _change(self, conversation_id: str, change: Callable[[TicketLock], Any],
+                create: bool = False, delete_if_unused: bool = False) -> Any:
+        """Applies `change` to the conversation's lock in one transaction; returns its result."""
+        with self._transaction() as connection:
+            lock = self._read(connection, conversation_id)
+            if lock is None:
+                if not create:
+                    return None
+                lock = self.create_lock(conversation_id)
+            result = change(lock)
+            if delete_if_unused and not lock.is_someone_waiting():
+                connection.execute("DELETE FROM conversation_locks WHERE conversation_id = ?",
+                                   (conversation_id,))
+            else:
+                self._write(connection, lock)
+            return result
+
+    def get_lock(self, conversation_id: str) -> TicketLock | None:
+        return self._read(self._connect(), conversation_id)
+
+    def delete_lock(self, conversation_id: str) -> None:
+        with self._transaction() as connection:
+            connection.execute("DELETE FROM conversation_locks WHERE conversation_id = ?",
+                               (conversation_id,))
+
+    def save_lock(self, lock: TicketLock) -> None:
+        with self._transaction() as connection:
+            self._write(connection, lock)
+
+    def issue_ticket(self, conversation_id: str, lock_lifetime: float = LOCK_LIFETIME) -> int:
+        return self._change(conversation_id, lambda lock: lock.issue_ticket(lock_lifetime),
+                            create=True)
+
+    def update_lock(self, conversation_id: str) -> None:
+        self._change(conversation_id, TicketLock.remove_expired_tickets)
+
+    def finish_serving(self, conversation_id: str, ticket_number: int) -> None:
+        self._change(conversation_id, lambda lock: lock.remove_ticket_for(ticket_number))
+
+    def cleanup(self, conversation_id: str, ticket_number: int) -> None:
+        """Removes the ticket, and the lock when no one else holds a ticket, in one step."""
+        self._change(conversation_id, lambda lock: lock.remove_ticket_for(ticket_number),
+                     delete_if_unused=True)

@@ -43,6 +43,10 @@ start "$bin/python" -m bot.widget_server --port "${WIDGET_PORT:-8080}" \
 # socket.io channel accepts (allowed_origins in bot/clinic.yml, or ALLOWED_ORIGINS).
 read -ra cors <<< "${CORS_ORIGINS:-$("$bin/python" -m bot.settings allowed_origins | tr ',' ' ')}"
 
+# One Rasa worker per core, sharing the SQLite conversations and locks (endpoints.yml); the
+# model is loaded once before they fork (bot/rasa_patches/preload.py).
+export SANIC_WORKERS=${SANIC_WORKERS:-$(nproc)}
+
 start "$bin/python" -m bot.serve run \
   --model models/calcifications.tar.gz \
   --port "${RASA_PORT:-5005}" \

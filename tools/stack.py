@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -15,11 +16,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import redis
 import requests
 
 ROOT = Path(__file__).resolve().parents[1]
 MODEL = ROOT / "models" / "calcifications.tar.gz"
 START_TIMEOUT_S = 180
+REDIS_START_TIMEOUT_S = 20
 # How long servers get to stop on SIGTERM before they are killed: what systemd, Docker and
 # Kubernetes allow by default is 10 s or more, and the profiles promise a stop within 10 s.
 STOP_GRACE_S = 6.0
@@ -151,6 +154,7 @@ def running_stack(work: Path, model: Path = MODEL, extra_env: dict[str, str] | N
         "TRACKER_DB": str(work / "trackers.db"),
         "TF_CPP_MIN_LOG_LEVEL": "2",
         "RASA_TELEMETRY_ENABLED": "false",
+        "SANIC_WORKERS": "1",
         "ACTION_SERVER_TOKEN": secrets.token_hex(16),
         **(extra_env or {}),
     }
@@ -173,3 +177,30 @@ def running_stack(work: Path, model: Path = MODEL, extra_env: dict[str, str] | N
             start_seconds=seconds,
             action_token=env["ACTION_SERVER_TOKEN"],
         )
+
+
+@contextmanager
+def running_redis(work: Path) -> Iterator[int]:
+    """A throw-away Redis on a free loopback port (installed from Debian's packages if missing),
+    for the tests of the Redis lock store; yields its port."""
+    subprocess.run(["bash", str(ROOT / "scripts" / "prod" / "install.sh"), "redis"], check=True)
+    port = free_port()
+    with (work / "redis.log").open("w") as log:
+        process = subprocess.Popen(
+            [shutil.which("redis-server") or "/usr/bin/redis-server", "--bind", "127.0.0.1",
+             "--port", str(port), "--save", "", "--appendonly", "no"],
+            stdout=log, stderr=subprocess.STDOUT)
+    try:
+        client = redis.Redis(host="127.0.0.1", port=port)
+        deadline = time.monotonic() + REDIS_START_TIMEOUT_S
+        while True:
+            try:
+                client.ping()
+                break
+            except redis.ConnectionError as error:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise StackError(f"Redis did not start on port {port}") from error
+                time.sleep(0.1)
+        yield port
+    finally:
+        stop([process])

@@ -1,9 +1,10 @@
-"""The atomic Redis lock store against a real Redis: Rasa's ticket semantics and storage
-format, two round trips a message, and unique tickets when servers race."""
+"""The atomic Redis lock store against a real Redis, and the SQLite one on a real file: Rasa's
+ticket semantics and storage format, and unique tickets when servers or workers race."""
 
 from __future__ import annotations
 
 import asyncio
+import multiprocessing
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -11,12 +12,12 @@ from pathlib import Path
 
 import pytest
 import redis
-from rasa.core.lock_store import LockStore, RedisLockStore
+from rasa.core.lock_store import InMemoryLockStore, LockStore, RedisLockStore
 from rasa.core.utils import number_of_sanic_workers
 from rasa.utils.endpoints import EndpointConfig
 
-from bot.lock_store import AtomicRedisLockStore
-from tools.bench.ours import running_redis
+from bot.lock_store import AtomicRedisLockStore, SQLiteLockStore
+from tools.stack import running_redis
 
 PREFIX = "clinic"
 
@@ -145,3 +146,70 @@ def test_racing_servers_never_get_the_same_ticket(
     with ThreadPoolExecutor(len(stores)) as pool:
         tickets = [t for batch in pool.map(issue, range(len(stores))) for t in batch]
     assert sorted(tickets) == list(range(len(stores) * 25))
+
+
+# The SQLite lock store of `make run`: Rasa's ticket semantics, shared by processes.
+
+@pytest.fixture()
+def sqlite_store(tmp_path: Path) -> SQLiteLockStore:
+    return SQLiteLockStore(db=str(tmp_path / "trackers.db"))
+
+
+def test_the_sqlite_store_is_created_from_endpoints_yml_and_allows_several_workers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = EndpointConfig(type="bot.lock_store.SQLiteLockStore", db=str(tmp_path / "t.db"))
+    store = LockStore.create(config)
+    assert isinstance(store, SQLiteLockStore) and store.path == tmp_path / "t.db"
+    monkeypatch.setenv("SANIC_WORKERS", "2")
+    assert number_of_sanic_workers(config) == 2
+
+
+def test_sqlite_tickets_follow_rasas_in_memory_store(sqlite_store: SQLiteLockStore) -> None:
+    rasas = InMemoryLockStore()
+    for store in (sqlite_store, rasas):
+        assert [store.issue_ticket("c"), store.issue_ticket("c")] == [0, 1]
+        assert not store.get_lock("c").is_locked(0) and store.get_lock("c").is_locked(1)
+        store.cleanup("c", 0)
+        assert store.get_lock("c").now_serving == 1
+        store.cleanup("c", 1)
+        assert store.get_lock("c") is None
+
+
+def test_sqlite_expired_tickets_no_longer_hold_the_conversation(
+        sqlite_store: SQLiteLockStore) -> None:
+    sqlite_store.issue_ticket("c", lock_lifetime=0.05)
+    time.sleep(0.1)
+    ticket = sqlite_store.issue_ticket("c")
+    assert not sqlite_store.get_lock("c").is_locked(ticket)
+
+
+def test_sqlite_messages_of_one_conversation_are_handled_one_after_another(
+        sqlite_store: SQLiteLockStore) -> None:
+    order: list[str] = []
+
+    async def handle(name: str) -> None:
+        async with sqlite_store.lock("c", wait_time_in_seconds=0.01):
+            order.append(f"{name} in")
+            await asyncio.sleep(0.05)
+            order.append(f"{name} out")
+
+    async def both() -> None:
+        await asyncio.gather(handle("first"), handle("second"))
+
+    asyncio.run(both())
+    assert order == ["first in", "first out", "second in", "second out"]
+    assert sqlite_store.get_lock("c") is None
+
+
+def _issue_many(path: str, count: int) -> list[int]:
+    store = SQLiteLockStore(db=path)
+    return [store.issue_ticket("shared") for _ in range(count)]
+
+
+def test_racing_processes_never_get_the_same_sqlite_ticket(tmp_path: Path) -> None:
+    path = str(tmp_path / "trackers.db")
+    SQLiteLockStore(db=path)
+    with multiprocessing.get_context("spawn").Pool(4) as pool:
+        tickets = [t for batch in pool.starmap(_issue_many, [(path, 50)] * 4) for t in batch]
+    assert sorted(tickets) == list(range(200))

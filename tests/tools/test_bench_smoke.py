@@ -32,7 +32,7 @@ def test_our_target_runs_sanic_workers_that_share_conversations(
     tmp_path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Two workers behind one port: a follow-up answered by either still knows the last topic."""
-    monkeypatch.setenv("BENCH_WORKERS", "2")
+    monkeypatch.setenv("SANIC_WORKERS", "2")
     from concurrent.futures import ThreadPoolExecutor
 
     import requests

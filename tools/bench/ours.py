@@ -1,72 +1,41 @@
-"""Our assistant as a benchmark target: its training time and its servers under load.
+"""Our assistant as a benchmark target: its training time and `make run` under load.
 
-It is served as we would on a small machine: `rasa run` with one Sanic worker per core
-(BENCH_WORKERS, default the cores this process may use), which Rasa allows only with a shared
-lock store, so a private Redis is started on a free port beside it for the project's atomic
-lock store (bot/lock_store.py). The conversations stay in the SQLite file, which the workers
-share (bot/tracker_store.py).
+It is served exactly as a clinic starts it, by `make run` (scripts/serve.sh: one Rasa worker
+per core sharing the SQLite conversations and locks, the action server and the widget's
+page), on free ports and with its own conversation file.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
 import tempfile
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import redis
-import yaml
-
-from tools.bench.procs import Served, timed_command
+from tools.bench.procs import BenchError, Served, timed_command
 from tools.bench.stock import RASA, TRAIN_TIMEOUT_S
-from tools.stack import MODEL, ROOT, StackError, free_port, running_stack, stop
-
-REDIS_START_TIMEOUT_S = 20
+from tools.stack import MODEL, ROOT, free_port, serving
 
 
 def workers() -> int:
-    return int(os.environ.get("BENCH_WORKERS") or len(os.sched_getaffinity(0)))
+    """How many Rasa workers `make run` starts here: SANIC_WORKERS, else one per core."""
+    return int(os.environ.get("SANIC_WORKERS") or len(os.sched_getaffinity(0)))
 
 
-@contextmanager
-def running_redis(work: Path) -> Iterator[int]:
-    """A throw-away Redis on a free loopback port (installed from Debian's packages if missing),
-    for the Sanic workers' conversation locks; yields its port."""
-    subprocess.run(["bash", str(ROOT / "scripts" / "prod" / "install.sh"), "redis"], check=True)
-    port = free_port()
-    with (work / "redis.log").open("w") as log:
-        process = subprocess.Popen(
-            [shutil.which("redis-server") or "/usr/bin/redis-server", "--bind", "127.0.0.1",
-             "--port", str(port), "--save", "", "--appendonly", "no"],
-            stdout=log, stderr=subprocess.STDOUT)
-    try:
-        client = redis.Redis(host="127.0.0.1", port=port)
-        deadline = time.monotonic() + REDIS_START_TIMEOUT_S
-        while True:
-            try:
-                client.ping()
-                break
-            except redis.ConnectionError as error:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise StackError(f"Redis did not start on port {port}") from error
-                time.sleep(0.1)
-        yield port
-    finally:
-        stop([process])
-
-
-def endpoints_with_redis_locks(work: Path, redis_port: int) -> Path:
-    """The project's endpoints.yml plus a Redis lock store, written into `work`."""
-    config = yaml.safe_load((ROOT / "endpoints.yml").read_text())
-    config["lock_store"] = {"type": "bot.lock_store.AtomicRedisLockStore", "url": "127.0.0.1",
-                            "port": redis_port, "db": 1}
-    path = work / "endpoints.yml"
-    path.write_text(yaml.safe_dump(config))
-    return path
+def server_pid(module: str, port: int) -> int:
+    """The process running `python -m <module> ... --port <port>` (started by scripts/serve.sh
+    in a session of its own)."""
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            argv = cmdline.read_bytes().split(b"\0")
+        except OSError:
+            continue
+        words = [word.decode(errors="replace") for word in argv]
+        if module in words and any(words[i:i + 2] == ["--port", str(port)]
+                                   for i in range(len(words))):
+            return int(cmdline.parent.name)
+    raise BenchError(f"no process runs {module} on port {port}")
 
 
 def train(logs: Path) -> float:
@@ -86,15 +55,23 @@ def train(logs: Path) -> float:
 
 
 @contextmanager
-def running_ours(work: Path, model: Path = MODEL) -> Iterator[Served]:
-    """The trained model behind `rasa run` with the action server (tools.stack), as a target;
-    start-up time is until both answer their health checks."""
-    count = workers()
-    with running_redis(work) as redis_port:
-        endpoints = endpoints_with_redis_locks(work, redis_port)
-        with running_stack(work, model=model, endpoints=endpoints,
-                           extra_env={"SANIC_WORKERS": str(count)}) as stack:
-            yield Served(url=stack.url, pids=dict(stack.pids), log=stack.log,
-                         start_seconds=stack.start_seconds,
-                         extra={"model": str(model), "sanic_workers": count,
-                                "lock_store": "bot.lock_store.AtomicRedisLockStore"})
+def running_ours(work: Path) -> Iterator[Served]:
+    """`make run` on free ports, as a target; start-up time is until Rasa and the action
+    server answer their health checks."""
+    work.mkdir(parents=True, exist_ok=True)
+    rasa_port, action_port, widget_port = free_port(), free_port(), free_port()
+    env = {**os.environ, "RASA_PORT": str(rasa_port), "ACTION_PORT": str(action_port),
+           "WIDGET_PORT": str(widget_port), "TRACKER_DB": str(work / "trackers.db"),
+           "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook",
+           "RASA_URL": f"http://127.0.0.1:{rasa_port}", "SANIC_WORKERS": str(workers())}
+    url = f"http://127.0.0.1:{rasa_port}"
+    health = [f"http://127.0.0.1:{action_port}/health", f"{url}/webhooks/rest/"]
+    log = work / "make-run.log"
+    with serving({"make run": ["make", "--no-print-directory", "run"]}, health, cwd=ROOT,
+                 env=env, log=log) as (_, seconds):
+        pids = {"rasa": server_pid("bot.serve", rasa_port),
+                "actions": server_pid("actions.server", action_port)}
+        yield Served(url=url, pids=pids, log=log, start_seconds=seconds,
+                     extra={"model": str(MODEL), "command": "make run",
+                            "sanic_workers": workers(),
+                            "lock_store": "bot.lock_store.SQLiteLockStore"})
