@@ -8,6 +8,9 @@ each patch reaches into that series' internals, and builds at start-up what the 
 
 Each patch, what Rasa 3.6 does without it, and the tests that guard it (tests/bot/...):
 
+- no_tensorflow: TensorFlow kept out of a server whose model runs no TensorFlow component
+  (`install(model=...)`, by bot/serve.py); else each server process carries about 300 MB of
+  it. Guard: rasa_patches/test_no_tensorflow.py, test_serve.py.
 - no_jax: JAX kept out; else TensorFlow imports it, 65 MB and 1.5 s per server.
   Guard: test_serve.py.
 - preload: the model loaded, and one message parsed, before Sanic forks; else every worker
@@ -35,8 +38,9 @@ from __future__ import annotations
 
 import logging
 from importlib import metadata
+from pathlib import Path
 
-from bot.rasa_patches import no_jax, patching
+from bot.rasa_patches import no_jax, no_tensorflow, patching
 
 logger = logging.getLogger(__name__)
 
@@ -61,11 +65,14 @@ def installed() -> bool:
     return bool(patching.replaced())
 
 
-def install() -> None:
-    """Checks Rasa's version, then applies every patch once."""
+def install(model: Path | None = None) -> None:
+    """Checks Rasa's version, then applies every patch once; with the `model` a server is
+    about to serve, keeps TensorFlow out when that model does not need it."""
     if installed():
         return
     check_rasa_version()
+    if model is not None and no_tensorflow.runs_without(model):
+        no_tensorflow.install()
     # Before anything imports TensorFlow, which the patch modules' Rasa imports do.
     no_jax.install()
     from bot.rasa_patches import (

@@ -26,6 +26,7 @@ from rasa.engine.constants import PLACEHOLDER_MESSAGE, PLACEHOLDER_TRACKER
 from rasa.model import get_latest_model
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from bot.rasa_patches import no_tensorflow
 from bot.rasa_patches.patching import replace
 
 Loaded = Tuple[Any, ...]
@@ -64,6 +65,8 @@ def preload(model_path: str | Path) -> None:
     _preloaded[key] = loaded = MessageProcessor._load_model(model_path)
     _warm_up(loaded)
     gc.freeze()
+    # Loaded and warmed up: from here a call to a TensorFlow kept out is a mistake.
+    no_tensorflow.seal()
 
 
 WARM_UP_TEXTS = ("what are breast calcifications?", "¿mis calcificaciones son cáncer?")
