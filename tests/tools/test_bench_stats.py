@@ -13,6 +13,7 @@ from tools.bench.load import (
     assistant_conversations,
     stock_conversations,
 )
+from tools.bench.long import messages, window_medians
 from tools.bench.stats import percentile, summarize
 
 
@@ -85,18 +86,38 @@ def test_checks_compare_ours_with_stock() -> None:
               32: {"median_ms": 500.0, "messages_per_s": 100.0}},
         stock={1: {"median_ms": 50.0, "messages_per_s": 20.0},
                32: {"median_ms": 900.0, "messages_per_s": 25.0}},
-        rss=701.0, training=59.0, whole=650.0,
+        rss=701.0, training=59.0, whole=440.0,
     )
     ratios = report.ratios(results)
     assert ratios["throughput_32_ours_over_stock"] == pytest.approx(4.0)
     assert ratios["median_1_ours_over_stock"] == pytest.approx(0.4)
     assert [check.status for check in report.checks(results)] == [
-        targets.NOT_MET, targets.MET, targets.NOT_MET, targets.MET, targets.MET]
+        targets.NOT_MET, targets.MET, targets.NOT_MET, targets.MET, targets.NOT_MEASURED,
+        targets.MET]
+
+
+@pytest.mark.parametrize(("last", "expected"), [(14.0, targets.MET), (16.0, targets.NOT_MET)])
+def test_the_long_conversation_compares_its_last_messages_with_its_first(
+        last: float, expected: str) -> None:
+    latencies = [10.0] * 10 + [12.0] * 280 + [last] * 10
+    medians = window_medians(latencies)
+    assert medians[1] == 10.0 and medians[291] == last and len(medians) == 30
+    results = _results(ours={}, stock={}, rss=None, training=None)
+    results["targets"]["ours"]["long_conversation"] = {
+        "window_medians_ms": medians, "last_over_first": medians[291] / medians[1],
+        "error": None}
+    found = {check.name: check for check in report.checks(results)}
+    check = found["One conversation: messages 291-300 / messages 1-10 (medians)"]
+    assert check.status == expected and check.measured.startswith(f"{last / 10:.2f}x")
+    assert "| 291-300 |" in report.render_markdown({
+        **results, "machine": {"date": "d", "nproc": 2, "python": "3.10", "rasa": "3.6.21",
+                               "rasa_sdk": "3.6.2", "sanic": "21", "aiohttp": "3"},
+        "config": {"seed": 7, "scenarios": []}})
 
 
 def test_memory_is_checked_per_worker_and_for_the_whole_server() -> None:
     results = _results(ours={}, stock={}, rss=300.0, training=None, workers=(690.0, 710.0),
-                       whole=1200.0)
+                       whole=451.0)
     found = {check.name: check.status for check in report.checks(results)}
     assert found["Peak RSS of our Rasa server (its largest process)"] == targets.NOT_MET
     assert found["Memory of our whole Rasa server, all processes (PSS after load)"] == \
@@ -107,3 +128,9 @@ def test_memory_is_checked_per_worker_and_for_the_whole_server() -> None:
 def test_checks_without_figures_are_not_measured() -> None:
     results = _results(ours={}, stock={}, rss=None, training=None)
     assert {check.status for check in report.checks(results)} == {targets.NOT_MEASURED}
+
+
+def test_the_long_conversation_mixes_questions_and_follow_ups() -> None:
+    texts = messages()
+    assert len(texts) == 300
+    assert {texts[0], texts[2]} <= set(QUESTIONS) and texts[1] in FOLLOW_UPS

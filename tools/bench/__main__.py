@@ -1,7 +1,8 @@
 """`python -m tools.bench`: trains, serves and loads the three targets one after another.
 
 Order: both trainings first (nothing else running), then each target alone: start it, one
-untimed warm-up conversation, the scenarios, read peak RSS, stop it. A step that fails is
+untimed warm-up conversation, the scenarios (ours: then one 300-message conversation), read
+peak RSS, stop it. A step that fails is
 reported and the others still run; the exit status is 1 only if something could not run.
 """
 
@@ -24,6 +25,7 @@ from tools.bench.load import (
     run_scenario,
     stock_conversations,
 )
+from tools.bench.long import run_long_conversation
 from tools.bench.procs import BenchError, Served, machine_info
 from tools.stack import MODEL, ROOT, StackError, exit_cleanly_on_sigterm
 
@@ -52,8 +54,10 @@ def measure(
     start: Callable[[], AbstractContextManager[Served]],
     conversations: Sequence[Sequence[str]],
     plan: Sequence[Scenario],
+    long_conversation: bool = False,
 ) -> dict[str, Any]:
-    """Starts one target, warms it up, runs every scenario and reads its peak RSS."""
+    """Starts one target, warms it up, runs every scenario (and the long conversation) and
+    reads its peak RSS."""
     say(f"{name}: starting")
     with start() as served:
         say(f"{name}: up in {served.start_seconds:.1f} s at {served.url}")
@@ -71,12 +75,18 @@ def measure(
             if result.error_samples:
                 say(f"{name}: errors, e.g. {result.error_samples[:2]}")
             runs.append(result.as_dict())
+        long = run_long_conversation(served.url) if long_conversation else None
+        if long is not None:
+            say(f"{name}: long conversation: {long['answered']} answered, window medians "
+                + ", ".join(f"{k}: {v:.1f} ms" for k, v in long["window_medians_ms"].items()
+                            if k in (1, 101, 201, 291)))
         peak = served.peak_rss_mb()
         server = "rasa" if "rasa" in served.pids else "server"
         total_pss = served.total_pss_mb(server)
     return {"url": served.url, "start_s": served.start_seconds, "peak_rss_mb": peak,
             "server_pss_mb_after_load": total_pss,
-            "pids": served.pids, "log": str(served.log), "scenarios": runs, **served.extra}
+            "pids": served.pids, "log": str(served.log), "scenarios": runs,
+            "long_conversation": long, **served.extra}
 
 
 def fresh(path: Path) -> Path:
@@ -149,7 +159,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     if "ours" in targets:
         results["targets"]["ours"] = attempt("serving ours", lambda: measure(
-            "ours", lambda: ours.running_ours(fresh(RUNS / "ours")), ours_talk, plan))
+            "ours", lambda: ours.running_ours(fresh(RUNS / "ours")), ours_talk, plan,
+            long_conversation=not args.quick))
     if "stock" in targets and stock_ready:
         results["targets"]["stock"] = attempt("serving stock", lambda: measure(
             "stock", lambda: stock.running_stock(stock.STOCK_DIR, fresh(RUNS / "stock")),
