@@ -46,8 +46,12 @@ read -ra cors <<< "${CORS_ORIGINS:-$("$bin/python" -m bot.settings allowed_origi
 # One Rasa worker per core, sharing the SQLite conversations and locks (endpoints.yml); the
 # model is loaded once before they fork (bot/rasa_patches/preload.py).
 export SANIC_WORKERS=${SANIC_WORKERS:-$(nproc)}
+# Its /metrics adds up every worker's figures from files in a folder emptied at each start
+# (bot/metrics.py); set PROMETHEUS_MULTIPROC_DIR to put them elsewhere.
+metrics_dir=${PROMETHEUS_MULTIPROC_DIR:-$(dirname "${TRACKER_DB:-var/trackers.db}")/metrics-rasa-${RASA_PORT:-5005}}
+mkdir -p "$metrics_dir" && find "$metrics_dir" -mindepth 1 -delete
 
-start "$bin/python" -m bot.serve run \
+PROMETHEUS_MULTIPROC_DIR=$metrics_dir start "$bin/python" -m bot.serve run \
   --model models/calcifications.tar.gz \
   --port "${RASA_PORT:-5005}" \
   --credentials credentials.yml \

@@ -31,9 +31,9 @@ MIB = 1024 * 1024
 CREDENTIALS = {"RASA_AUTH_TOKEN", "ACTION_SERVER_TOKEN", "DB_PASSWORD", "INSIGHTS_TOKEN"}
 # README, "Measured accuracy and speed": the largest Rasa process (peak RSS), the whole
 # server with two workers (PSS) and the action server, read as MiB to be on the safe side.
-RASA_LARGEST_PROCESS = 626 * MIB
-RASA_WHOLE_SERVER = 732 * MIB
-ACTION_SERVER = 44 * MIB
+RASA_LARGEST_PROCESS = 342 * MIB
+RASA_WHOLE_SERVER = 445 * MIB
+ACTION_SERVER = 43 * MIB
 
 
 def documents(folder: Path = K8S) -> list[dict[str, Any]]:

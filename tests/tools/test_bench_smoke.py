@@ -31,11 +31,13 @@ def test_load_generator_gets_a_reply_to_every_message(servers: Servers) -> None:
 def test_our_target_runs_sanic_workers_that_share_conversations(
     tmp_path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Two workers behind one port: a follow-up answered by either still knows the last topic."""
+    """`make run` with two workers behind one port: a follow-up answered by either still knows
+    the last topic, and /metrics adds up both."""
     monkeypatch.setenv("SANIC_WORKERS", "2")
     from concurrent.futures import ThreadPoolExecutor
 
     import requests
+    from prometheus_client.parser import text_string_to_metric_families
 
     from tools.bench.ours import running_ours
 
@@ -51,6 +53,12 @@ def test_our_target_runs_sanic_workers_that_share_conversations(
         with ThreadPoolExecutor(8) as pool:
             conversations = list(pool.map(converse, range(8)))
         peaks = served.peak_rss_mb()
+        # Each message was answered by either worker; /metrics counts both workers' messages.
+        exposition = requests.get(f"{served.url}/metrics", timeout=10).text
+    counted = sum(sample.value for family in text_string_to_metric_families(exposition)
+                  if family.name == "calcifications_messages"
+                  for sample in family.samples if sample.name.endswith("_total"))
+    assert counted == 8 * 3
     assert all(topics == ["what_are_calcifications", "macrocalcifications", "biopsy_when"]
                for topics in conversations), conversations
     workers = [name for name in peaks if name.startswith("rasa worker")]
