@@ -20,7 +20,10 @@ pids=()
 start() { setsid "$@" & pids+=("$!"); }
 
 stop_all() {
-  trap - INT TERM EXIT
+  # A second signal must not cut this short (make passes its SIGTERM on to this script, so a
+  # SIGTERM to make's whole process group arrives twice): ignored while the servers stop.
+  trap '' INT TERM
+  trap - EXIT
   for pid in "${pids[@]}"; do kill -TERM -- "-$pid" 2>/dev/null || true; done
   for ((tenth = 0; tenth < grace * 10; tenth++)); do
     alive=0

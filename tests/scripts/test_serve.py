@@ -21,12 +21,18 @@ def sigterm_to_make(make: subprocess.Popen) -> None:
     make.send_signal(signal.SIGTERM)
 
 
+def sigterm_to_the_group(make: subprocess.Popen) -> None:
+    """What a supervisor that stops a whole process group sends (tools/stack.py's stop):
+    make passes it on, so scripts/serve.sh gets it twice."""
+    os.killpg(make.pid, signal.SIGTERM)
+
+
 def ctrl_c(make: subprocess.Popen) -> None:
     """A terminal sends SIGINT to its whole foreground process group."""
     os.killpg(make.pid, signal.SIGINT)
 
 
-@pytest.mark.parametrize("send", [sigterm_to_make, ctrl_c])
+@pytest.mark.parametrize("send", [sigterm_to_make, sigterm_to_the_group, ctrl_c])
 def test_a_signal_to_make_run_stops_every_server(tmp_path: Path, send) -> None:
     ports = {"RASA_PORT": free_port(), "ACTION_PORT": free_port(), "WIDGET_PORT": free_port()}
     env = {**os.environ, **channel_env_defaults(), **{k: str(v) for k, v in ports.items()},
