@@ -20,8 +20,6 @@ pids=()
 start() { setsid "$@" & pids+=("$!"); }
 
 stop_all() {
-  # A second signal must not cut this short (make passes its SIGTERM on to this script, so a
-  # SIGTERM to make's whole process group arrives twice): ignored while the servers stop.
   trap '' INT TERM
   trap - EXIT
   for pid in "${pids[@]}"; do kill -TERM -- "-$pid" 2>/dev/null || true; done
@@ -34,9 +32,18 @@ stop_all() {
   for pid in "${pids[@]}"; do kill -KILL -- "-$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
 }
+# Only the first signal stops: make passes its SIGTERM on to this script, so a SIGTERM to make's
+# whole process group arrives twice, and a second `exit` during stop_all would end it halfway,
+# leaving the servers running.
+stopping=0
+on_signal() {
+  if ((stopping)); then return 0; fi
+  stopping=1
+  exit "$1"
+}
 trap stop_all EXIT
-trap 'exit 143' TERM
-trap 'exit 130' INT
+trap 'on_signal 143' TERM
+trap 'on_signal 130' INT
 
 start "$bin/python" -m actions.server --port "${ACTION_PORT:-5055}"
 start "$bin/python" -m bot.widget_server --port "${WIDGET_PORT:-8080}" \
