@@ -74,11 +74,6 @@ def _known(language: Any) -> str | None:
     return language if language in LANGUAGES else None
 
 
-def turn_language(tracker: Tracker) -> str:
-    """The language of this turn's reply (Languages.reply)."""
-    return Languages.of(tracker).reply
-
-
 def topic_buttons(topic_ids: Iterable[str], language: str = ENGLISH) -> List[Dict[str, str]]:
     """Quick replies whose payload asks for the topic directly (Rasa's /intent syntax)."""
     topics = EDITIONS[language].topics
