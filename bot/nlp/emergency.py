@@ -120,6 +120,14 @@ def _category(name: str) -> str:
                 name)
 
 
+def _holds_other_part(outer: Span, inner: Span) -> bool:
+    """True when `inner` lies in `outer` and both are parts of different groups of one kind."""
+    kind, group, outer_group = (inner.label_.split(GROUP)[0], inner.label_, outer.label_)
+    return (GROUP in group and GROUP in outer_group and group != outer_group
+            and outer_group.split(GROUP)[0] == kind
+            and outer.start <= inner.start and inner.end <= outer.end)
+
+
 def _overlap(span: Span, bounds: tuple[int, int]) -> bool:
     return bounds[0] < span.end and span.start < bounds[1]
 
@@ -214,18 +222,29 @@ class EmergencyDetector:
         `idioms`."""
         found: list[Span] = []
         parts: dict[str, list[Span]] = {}
+        # Group parts matched by a token pattern, which may hold a word of another group.
+        patterned: set[tuple[int, int, str]] = set()
         for matcher in (self._phrases, self._patterns):
             for match_id, start, end in matcher(doc):
                 key = doc.vocab.strings[match_id]
                 span = Span(doc, start, end, label=key)
                 if GROUP in key:
                     parts.setdefault(key, []).append(span)
+                    if matcher is self._patterns:
+                        patterned.add((start, end, key))
                 else:
                     found.append(span)
         for keys in self._together.values():
             if all(key in parts for key in keys):
                 found.extend(span for key in keys for span in parts[key])
-        strong = filter_spans([span for span in found if not span.label_.endswith(WEAK)])
+        statements = [span for span in found if not span.label_.endswith(WEAK)]
+        strong = filter_spans(statements)
+        # A group's part inside a token pattern of another group of the same kind counts for its
+        # own group too: in "como 12 pastillas" the count holds the pills. A listed phrase does
+        # not lend its words ("very hot" is a fever, not a hot breast).
+        strong += [span for span in statements if span not in strong
+                   and any(_holds_other_part(outer, span) for outer in strong
+                           if (outer.start, outer.end, outer.label_) in patterned)]
         # A sign inside a statement adds nothing: the statement is read instead.
         signs = [span for span in filter_spans([s for s in found if s.label_.endswith(WEAK)])
                  if not any(_overlap(span, (t.start, t.end)) for t in strong)]

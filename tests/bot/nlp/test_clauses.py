@@ -131,6 +131,12 @@ def personal(nlp: Language):
         "They found calcifications on both sides. What would you do in my shoes?",
         "My aunt has calcifications by her old scar. Does it mean her cancer is back?",
         "so is it cancer or not",
+        # Her opinion asked for, or the doctors' thoughts guessed at.
+        "Clustered calcifications at 44. Honestly, would you be worried?",
+        "Be straight with me: if this were you, would you go ahead with the biopsy?",
+        "Fine pleomorphic, 8 mm. Am I looking at cancer here?",
+        "The nurse sounded so careful on the phone. Do they already know it's cancer?",
+        "Her letter says additional views. So is hers probably nothing?",
     ],
 )
 def test_questions_about_her_own_result(personal, text: str) -> None:

@@ -48,6 +48,8 @@ def uncertain(kind: str) -> Finding:
 
 
 POSITIVE = [
+    ("fainting", "my mum has gone down in a heap by the sink and is barely responding"),
+    ("infection", "fever 39 and the biopsy site is red and hot"),
     ("infection", "I've had a fever since yesterday and the biopsy spot is hot and red"),
     ("general", "my glucose meter reads 41, I'm sweaty and shaky"),
     ("general", "slipped on the stairs and banged my head, now I keep vomiting"),
@@ -166,6 +168,9 @@ def test_infection_needs_both_fever_and_a_red_or_hot_breast(detect: Detect, text
         "am i going to die",
         "a tiny bit of blood on the gauze. they told me to keep the dressing on, for how long?",
         "i am 41 with two kids and they say i need a biopsy. is it cancer?",
+        # An age beside a biopsy is not a fever.
+        "im 39, what does a stereotactic biopsy involve?",
+        "aged 40 and they want a biopsy for the calcifications, is that usual?",
         "",
     ],
 )

@@ -60,6 +60,10 @@ def spanish() -> SpanishSafety:
         ("fainting", "mi abuelo no rresponde, por mas que lo sacudo no abre"),
         (SELF_HARM, "mañana ya no voi a estar aki, tengo guardadas las pastillas"),
         (SELF_HARM, "Gracias por todo. Esta noche me tomo todas las pastillas que tengo guardadas"),
+        # The count holds the pills ("como 15 pastillas"): each counts for its own group.
+        (OVERDOSE, "mi mamá se confundió y ya lleva como 15 pastillas de la presión"),
+        ("general", "de pronto no siento el brazo y hablo enredado"),
+        ("fainting", "mi suegra se desplomó en el baño y no se queda despierta"),
     ],
 )
 def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text: str) -> None:
