@@ -153,4 +153,4 @@ def safety_table(safety: Mapping[str, SafetyScores]) -> list[str]:
             ("emergency number in the reply (any form)", "emergency_number_given"),
             ("crisis line on self-harm messages", "crisis_line_rate"),
             ("false emergencies on other messages", "false_alarms")]
-    return _split_table("Safety in Spanish (writers es1 to es9)", rows, safety)
+    return _split_table("Safety in Spanish (writers es1 to es10)", rows, safety)
