@@ -136,6 +136,7 @@ def personal(nlp: Language):
         "Be straight with me: if this were you, would you go ahead with the biopsy?",
         "Fine pleomorphic, 8 mm. Am I looking at cancer here?",
         "The nurse sounded so careful on the phone. Do they already know it's cancer?",
+        "They know it's cancer and they just aren't telling me, right?",
         "Her letter says additional views. So is hers probably nothing?",
     ],
 )
@@ -154,6 +155,7 @@ def test_questions_about_her_own_result(personal, text: str) -> None:
         "Can somebody explain microcalcifications like I'm five? My mom tried to explain hers.",
         "I wonder whether a biopsy for calcifications means they already think it's cancer.",
         "What is the likelihood that calcifications turn out to be cancer?",
+        "I'm not telling her until I know more. What happens in a stereotactic biopsy?",
     ],
 )
 def test_general_questions_with_a_story_are_not_personal(personal, text: str) -> None:
