@@ -64,6 +64,10 @@ def spanish() -> SpanishSafety:
         (OVERDOSE, "mi mamá se confundió y ya lleva como 15 pastillas de la presión"),
         ("general", "de pronto no siento el brazo y hablo enredado"),
         ("fainting", "mi suegra se desplomó en el baño y no se queda despierta"),
+        # A long account of fever and a red breast that ends in "¿es normal?" is happening now.
+        ("infection", "desde ayer tengo 38.7 de fiebre y el seno está rojo, hinchado y cada día "
+                      "más grande, ¿es normal?"),
+        ("bleeding", "la gasa de la biopsia ya está toda empapada y sigue saliendo"),
     ],
 )
 def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text: str) -> None:
@@ -84,6 +88,8 @@ def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text
         "el año pasado me llevaron en ambulancia por una alergia, ¿usan lidocaína en la biopsia?",
         "el precio de la resonancia me dejó sin aire, ¿hay otra opción más barata?",
         "¿la mamografía duele mucho? ¿sangra mucho?",
+        "me desangro con los precios de la clínica, ¿hay mamografías gratis?",
+        "el sábado se me abre la herida, voy a urgencias y me ponen dos puntos. ya estoy mejor",
     ],
 )
 def test_figures_of_speech_denials_and_the_past_raise_nothing(
@@ -105,6 +111,7 @@ def test_figures_of_speech_denials_and_the_past_raise_nothing(
         "¿las mujeres podemos tomar demasiado calcio sin darnos cuenta?",
         "el lunes me sangró mucho la herida, pero ya paró desde el martes y está sanando",
         "¿cuántas pastillas de calcio es demasiado? tomo dos al día",
+        "¿una sobredosis de vitamina D puede formar calcificaciones?",
     ],
 )
 def test_hypothetical_or_someone_elses_emergency_is_at_most_uncertain(
