@@ -122,9 +122,9 @@ def _category(name: str) -> str:
 
 def _holds_other_part(outer: Span, inner: Span) -> bool:
     """True when `inner` lies in `outer` and both are parts of different groups of one kind."""
-    kind, group, outer_group = (inner.label_.split(GROUP)[0], inner.label_, outer.label_)
-    return (GROUP in group and GROUP in outer_group and group != outer_group
-            and outer_group.split(GROUP)[0] == kind
+    groups = (outer.label_, inner.label_)
+    return (all(GROUP in group for group in groups) and groups[0] != groups[1]
+            and len({group.split(GROUP)[0] for group in groups}) == 1
             and outer.start <= inner.start and inner.end <= outer.end)
 
 
@@ -242,9 +242,9 @@ class EmergencyDetector:
         # A group's part inside a token pattern of another group of the same kind counts for its
         # own group too: in "como 12 pastillas" the count holds the pills. A listed phrase does
         # not lend its words ("very hot" is a fever, not a hot breast).
+        holders = [span for span in strong if (span.start, span.end, span.label_) in patterned]
         strong += [span for span in statements if span not in strong
-                   and any(_holds_other_part(outer, span) for outer in strong
-                           if (outer.start, outer.end, outer.label_) in patterned)]
+                   and any(_holds_other_part(outer, span) for outer in holders)]
         # A sign inside a statement adds nothing: the statement is read instead.
         signs = [span for span in filter_spans([s for s in found if s.label_.endswith(WEAK)])
                  if not any(_overlap(span, (t.start, t.end)) for t in strong)]
