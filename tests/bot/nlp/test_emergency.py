@@ -229,6 +229,16 @@ def test_faq_questions_are_not_emergencies(detect: Detect, text: str) -> None:
         "no swelling of my face or lips and no rash, can I bring my own dressing",
         "it bled through the gauze, I pressed for ten minutes and it stopped.",
         "dad had a heart attack in May, he is recovering at home and doing well",
+        "im dying this bruise hurts so much 😭 ok not really, it just aches, can i ice it",
+        "the suspense is choking me, when do biopsy results come back?",
+        "in 2020 my face swelled up after a contrast dye and they had to give me adrenaline, will "
+        "the biopsy use dye?",
+        # A count of pictures, and a dose taken twice a day, are not overdoses.
+        "the technologist took like 5 extra pictures of my left side, is that normal?",
+        "i take apixaban 5 mg twice a day, do i stop it before the biopsy?",
+        "which symptoms after a biopsy mean i should go to the er?",
+        # A normal reading takes back the fever: the pink edge of a cut is healing.
+        "my temperature was 37.2 this morning and the cut is a bit pink, is that healing?",
     ],
 )
 def test_figurative_past_and_denied_are_not_emergencies(detect: Detect, text: str) -> None:
@@ -269,6 +279,16 @@ def test_hypothetical_or_someone_else_is_uncertain(detect: Detect, kind: str, te
         ("bleeding", "had the biopsy 2 days ago and now it won't stop bleeding"),
         ("bleeding", "Probably not urgent, but blood is running down from the needle hole"),
         ("fainting", "my nan went down in the hallway after lunch and she aint wakin up"),
+        # Someone with her says what they see on her, or describes another person now.
+        ("breathing", "sorry quick one about my 6 month recall, my roommate says my lips are going "
+                      "blue and i cant get air in"),
+        ("chest_pain", "my gran has chest pain like a weight on her and her jaw hurts, shes all "
+                       "sweaty and grey"),
+        # A confession, not a guess.
+        ("overdose", "is calcium ok with vitamin d? also i might have done something stupid, i "
+                     "took 14 ibuprofen with wine"),
+        ("general", "my dad fell and banged the back of his head, now hes throwing up and asking "
+                    "the same question over and over"),
     ],
 )
 def test_happening_now_outweighs_other_people_and_earlier_events(

@@ -68,6 +68,11 @@ def spanish() -> SpanishSafety:
         ("infection", "desde ayer tengo 38.7 de fiebre y el seno está rojo, hinchado y cada día "
                       "más grande, ¿es normal?"),
         ("bleeding", "la gasa de la biopsia ya está toda empapada y sigue saliendo"),
+        ("bleeding", "la venda está empapada de rojo y ya se formó un charquito en el piso"),
+        ("fainting", "mi tía está sentada en el sillón, le hablo y no me responde"),
+        ("overdose", "me tomé varias de las de dormir con tequila y ahorita me siento muy rara"),
+        ("chest_pain", "tengo opresión retroesternal irradiada al brazo izquierdo desde hace 20 minutos"),
+        (SELF_HARM, "ya tengo juntadas las pastillas y hoy me las tomo"),
     ],
 )
 def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text: str) -> None:
@@ -90,6 +95,10 @@ def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text
         "¿la mamografía duele mucho? ¿sangra mucho?",
         "me desangro con los precios de la clínica, ¿hay mamografías gratis?",
         "el sábado se me abre la herida, voy a urgencias y me ponen dos puntos. ya estoy mejor",
+        # One past event told at length, and a double dose taken by mistake a month ago.
+        "hace tres años, tras una biopsia, se me infectó el seno y terminé en urgencias con fiebre "
+        "de 39.5. ya estoy bien. ¿cómo es la biopsia estereotáctica?",
+        "hace un mes me tomé sin querer doble dosis de calcio, ¿cuánto es lo recomendado?",
     ],
 )
 def test_figures_of_speech_denials_and_the_past_raise_nothing(
@@ -112,6 +121,8 @@ def test_figures_of_speech_denials_and_the_past_raise_nothing(
         "el lunes me sangró mucho la herida, pero ya paró desde el martes y está sanando",
         "¿cuántas pastillas de calcio es demasiado? tomo dos al día",
         "¿una sobredosis de vitamina D puede formar calcificaciones?",
+        "¿qué síntomas después de la biopsia son una emergencia?",
+        "cuantas pastillas de calcio ya son sobredosis?",
     ],
 )
 def test_hypothetical_or_someone_elses_emergency_is_at_most_uncertain(
