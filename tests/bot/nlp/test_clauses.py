@@ -138,7 +138,7 @@ def personal(nlp: Language):
         "The nurse sounded so careful on the phone. Do they already know it's cancer?",
         "They know it's cancer and they just aren't telling me, right?",
         "Her letter says additional views. So is hers probably nothing?",
-        "Mine are punctate and round. Do calcifications like the ones I have usually turn out fine?",
+        "Mine are punctate. Do calcifications like the ones I have usually turn out fine?",
         "They took more views and said nothing. Honestly, what do they think I have?",
         "My sister's report says innumerable calcifications. Is her situation serious?",
         "The radiologist said probably fibrocystic. Is she hedging because she thinks it's cancer?",
