@@ -264,6 +264,8 @@ def test_figurative_past_and_denied_are_not_emergencies(detect: Detect, text: st
         # Read online, even told as now: not with her.
         ("breathing", "someone in my biopsy support group posted tonight that she can't breathe"),
         ("infection", "I read a post from a woman with a high fever and a red swollen breast"),
+        # What a doctor says of an earlier day is no sign of now.
+        ("chest_pain", "my doctor says my chest pain last week was reflux, do calcs matter"),
     ],
 )
 def test_hypothetical_or_someone_else_is_uncertain(detect: Detect, kind: str, text: str) -> None:
