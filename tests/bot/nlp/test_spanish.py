@@ -74,6 +74,8 @@ def spanish() -> SpanishSafety:
         ("chest_pain", "tengo opresión retroesternal irradiada al brazo izquierdo desde hace "
                        "20 minutos"),
         (SELF_HARM, "ya tengo juntadas las pastillas y hoy me las tomo"),
+        (SELF_HARM, "mi mamá dice que mejor se mata antes que la biopsia, está escribiendo "
+                    "cartas ahorita"),
     ],
 )
 def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text: str) -> None:
@@ -100,6 +102,7 @@ def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text
         "hace tres años, tras una biopsia, se me infectó el seno y terminé en urgencias con fiebre "
         "de 39.5. ya estoy bien. ¿cómo es la biopsia estereotáctica?",
         "hace un mes me tomé sin querer doble dosis de calcio, ¿cuánto es lo recomendado?",
+        "esta noche estoy escribiendo cartas de navidad, ¿qué son las calcificaciones?",
     ],
 )
 def test_figures_of_speech_denials_and_the_past_raise_nothing(
