@@ -142,6 +142,9 @@ def personal(nlp: Language):
         "They took more views and said nothing. Honestly, what do they think I have?",
         "My sister's report says innumerable calcifications. Is her situation serious?",
         "The radiologist said probably fibrocystic. Is she hedging because she thinks it's cancer?",
+        "Radiation 5 years ago, now new calcs near the scar. Is this a recurrence?",
+        "Mine is BI-RADS 3 like my friends'. Can I cancel my follow-up?",
+        "Her report says dystrophic calcifications at the old surgery site. Is her cancer back?",
     ],
 )
 def test_questions_about_her_own_result(personal, text: str) -> None:

@@ -239,6 +239,10 @@ def test_faq_questions_are_not_emergencies(detect: Detect, text: str) -> None:
         "which symptoms after a biopsy mean i should go to the er?",
         # A normal reading takes back the fever: the pink edge of a cut is healing.
         "my temperature was 37.2 this morning and the cut is a bit pink, is that healing?",
+        "the stock market collapsed the day my letter came, what does probably benign mean",
+        "a man in the waiting room had a seizure today, paramedics came. is a late recall ok?",
+        "my chest is not hurting, I only want to know about calcium tablets",
+        "my husband had chest pains last week and is now on the cardiac ward, can I rebook?",
     ],
 )
 def test_figurative_past_and_denied_are_not_emergencies(detect: Detect, text: str) -> None:
@@ -291,6 +295,13 @@ def test_hypothetical_or_someone_else_is_uncertain(detect: Detect, kind: str, te
                      "took 14 ibuprofen with wine"),
         ("general", "my dad fell and banged the back of his head, now hes throwing up and asking "
                     "the same question over and over"),
+        # Autocorrect and haste: the words as typed.
+        ("bleeding", "biopsy sight breeding bad, cant get it to stop"),
+        ("breathing", "throte closin up cant breeve"),
+        ("general", "care home nurse, resident aged 88 is having a seizure right now"),
+        # Worse than her usual condition.
+        ("breathing", "i have copd but this is different, lips going blue and my puffer is "
+                      "not working"),
     ],
 )
 def test_happening_now_outweighs_other_people_and_earlier_events(

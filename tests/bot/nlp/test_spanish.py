@@ -74,6 +74,10 @@ def spanish() -> SpanishSafety:
         ("chest_pain", "tengo opresión retroesternal irradiada al brazo izquierdo desde hace "
                        "20 minutos"),
         (SELF_HARM, "ya tengo juntadas las pastillas y hoy me las tomo"),
+        ("infection", "tengo fibre y el seno ta rojo y caliente y le sale pu"),
+        ("general", "a mi mamá se le durmió el brazo y la boca se le tuerce de repente"),
+        ("breathing", "mi tía está aquí conmigo, hace un ruido como un silbido y no le sale "
+                      "la voz"),
         (SELF_HARM, "mi mamá dice que mejor se mata antes que la biopsia, está escribiendo "
                     "cartas ahorita"),
     ],
@@ -103,6 +107,8 @@ def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text
         "de 39.5. ya estoy bien. ¿cómo es la biopsia estereotáctica?",
         "hace un mes me tomé sin querer doble dosis de calcio, ¿cuánto es lo recomendado?",
         "esta noche estoy escribiendo cartas de navidad, ¿qué son las calcificaciones?",
+        "tengo 37,2 de temperatura y la herida de la biopsia está un poco roja, ¿es normal?",
+        "de chiquita casi me ahogo con una alergia al maní, ¿usan látex en la biopsia?",
     ],
 )
 def test_figures_of_speech_denials_and_the_past_raise_nothing(
