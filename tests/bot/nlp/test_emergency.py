@@ -299,6 +299,12 @@ def test_hypothetical_or_someone_else_is_uncertain(detect: Detect, kind: str, te
         ("bleeding", "biopsy sight breeding bad, cant get it to stop"),
         ("breathing", "throte closin up cant breeve"),
         ("general", "care home nurse, resident aged 88 is having a seizure right now"),
+        # "Is it normal" asks about the next few words, not about a long account after it.
+        ("chest_pain", "is it normal to feel tightness in my chest after the biopsy, it's "
+                       "right in the middle and getting worse for half an hour and my left arm "
+                       "is heavy"),
+        ("bleeding", "the biopsy site has been bleeding nonstop for an hour and soaked two "
+                     "dressings, is that normal?"),
         # Worse than her usual condition.
         ("breathing", "i have copd but this is different, lips going blue and my puffer is "
                       "not working"),
