@@ -119,6 +119,14 @@ POSITIVE = [
     ("fainting", "i'm on the kitchen floor and i think i'm going to go out again"),
     ("general", "i keep throwing up green and my belly is rock hard"),
     (SELF_HARM, "i will stand on the bridge tonight and i don't come back"),
+    ("bleeding", "it keeps coming through the towel however hard i press"),
+    ("bleeding", "now the needle spot gushes whenever i lift my arm"),
+    ("breathing", "suddenly so breathless on the train i can barely talk"),
+    ("breathing", "my inhaler isn't working and i'm still whistling"),
+    # Clinical shorthand with a pain score; "CP" alone is also cerebral palsy.
+    ("chest_pain", "cp 9/10 going into my jaw"),
+    (SELF_HARM, "i can't see a way out except not existing anymore"),
+    (SELF_HARM, "should i take all my sleeping tablets at once tonight"),
 ]
 
 
@@ -243,6 +251,9 @@ def test_faq_questions_are_not_emergencies(detect: Detect, text: str) -> None:
         "a man in the waiting room had a seizure today, paramedics came. is a late recall ok?",
         "my chest is not hurting, I only want to know about calcium tablets",
         "my husband had chest pains last week and is now on the cardiac ward, can I rebook?",
+        # Blood given, not lost; a pain score, not a count of pills.
+        "my brother passed out giving blood years ago, he's fine. can he sit in with me?",
+        "a bit achy, like 3/10, tylenol is enough",
     ],
 )
 def test_figurative_past_and_denied_are_not_emergencies(detect: Detect, text: str) -> None:
@@ -270,6 +281,8 @@ def test_figurative_past_and_denied_are_not_emergencies(detect: Detect, text: st
         ("infection", "I read a post from a woman with a high fever and a red swollen breast"),
         # What a doctor says of an earlier day is no sign of now.
         ("chest_pain", "my doctor says my chest pain last week was reflux, do calcs matter"),
+        # A feeling now, not her friend's fainting now.
+        ("fainting", "my aunt fainted at her mammogram and now i'm terrified, is that common?"),
     ],
 )
 def test_hypothetical_or_someone_else_is_uncertain(detect: Detect, kind: str, text: str) -> None:
@@ -333,6 +346,7 @@ def test_self_harm_is_certain_when_conditional_or_with_two_signs(
 def test_a_lone_sign_of_self_harm_stays_uncertain(detect: Detect) -> None:
     # Never dropped: with nothing else to answer, it gets the crisis reply (actions/fallback.py).
     assert detect("i won't be around next week, can the biopsy wait") == uncertain(SELF_HARM)
+    assert detect("please tell my nurse thank you and goodbye") == uncertain(SELF_HARM)
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from bot.contract import OVERDOSE, SELF_HARM
+from bot.contract import OVERDOSE, SELF_HARM, SUSPECTED_SELF_HARM
 from bot.nlp.emergency import Finding
 from bot.nlp.spanish import SPANISH_EMERGENCY_FILE, SpanishSafety, spanish_pipeline
 
@@ -80,6 +80,22 @@ def spanish() -> SpanishSafety:
                       "la voz"),
         (SELF_HARM, "mi mamá dice que mejor se mata antes que la biopsia, está escribiendo "
                     "cartas ahorita"),
+        ("bleeding", "la sangre sale y sale de la herida y ya me manché toda"),
+        ("bleeding", "la gasa quedó empapada otra vez, ya es la cuarta"),
+        ("breathing", "disculpe, estoy respirando bien cortito y no me llena el aire"),
+        # Chills with a fever are a symptom, not "me muero de frío" as a figure of speech.
+        ("infection", "tengo fiebre, me muero de frío y el seno está caliente y rojo"),
+        ("general", "ahorita a mi vecina le están dando ataques, se pone tiesa y echa espuma"),
+        ("fainting", "me estoy desvaneciendo, todo se pone negro cuando me levanto"),
+        # The last of several faints within the hour is not one long ago.
+        ("fainting", "me he desmayado tres veces en la última hora, la última vez me pegué"),
+        ("general", "soy diabética, estoy temblando y sudando y el glucómetro marca 38"),
+        ("general", "ahorita tengo el lado izquierdo de la cara adormecido"),
+        (SELF_HARM, "sigo cortándome desde que me dieron la cita de la biopsia"),
+        (SELF_HARM, "estoy pensando en tomarme todo lo que hay en el botiquín"),
+        (SELF_HARM, "mi abuela dice que se quiere dejar morir si sale cáncer"),
+        (SELF_HARM, "mi esposa me pidió que la ayude a morir si sale maligno"),
+        (SELF_HARM, "mi mamá nos mandó un mensaje despidiéndose, dice que no la busquemos"),
     ],
 )
 def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text: str) -> None:
@@ -109,6 +125,9 @@ def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text
         "esta noche estoy escribiendo cartas de navidad, ¿qué son las calcificaciones?",
         "tengo 37,2 de temperatura y la herida de la biopsia está un poco roja, ¿es normal?",
         "de chiquita casi me ahogo con una alergia al maní, ¿usan látex en la biopsia?",
+        "me va a dar un infarto con lo que cuesta la biopsia",
+        "me late el corazón a mil nomás de pensar en la aguja, ¿duele?",
+        "tengo un dolorcito leve en el pecho donde me pusieron la aguja, ¿es normal?",
     ],
 )
 def test_figures_of_speech_denials_and_the_past_raise_nothing(
@@ -133,6 +152,8 @@ def test_figures_of_speech_denials_and_the_past_raise_nothing(
         "¿una sobredosis de vitamina D puede formar calcificaciones?",
         "¿qué síntomas después de la biopsia son una emergencia?",
         "cuantas pastillas de calcio ya son sobredosis?",
+        "¿cuáles son las señales de una infección para ir a urgencias?",
+        "si sangro mucho de noche, ¿a quién llamo, a ustedes o a urgencias?",
     ],
 )
 def test_hypothetical_or_someone_elses_emergency_is_at_most_uncertain(
@@ -160,3 +181,30 @@ def test_a_question_opened_with_its_mark_keeps_its_context(spanish: SpanishSafet
         "mi biopsia es el lunes.", "¿debo ir a urgencias si me mareo?"]
     assert spanish.detect("Mi biopsia es el lunes. ¿Debo ir a urgencias?") == Finding(
         "general", False)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "tengo guardadas 30 pastillas para dormir",
+        "mi tía compró veneno para ratas por si sale cáncer",
+    ],
+)
+def test_a_lone_spanish_sign_of_self_harm_brings_the_crisis_line(
+    spanish: SpanishSafety, text: str
+) -> None:
+    assert spanish.detect(text) == Finding(SELF_HARM, False)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mi hermana dice que se quiere morir cada vez que va al dentista porque le duele jaja, "
+        "es su forma de hablar",
+        "mi prima intentó suicidarse hace años; ya está en tratamiento y le va bien",
+    ],
+)
+def test_spanish_crisis_words_taken_back_or_over_bring_the_crisis_line_only(
+    spanish: SpanishSafety, text: str
+) -> None:
+    assert spanish.detect(text) == Finding(SUSPECTED_SELF_HARM, False)
