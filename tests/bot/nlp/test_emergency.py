@@ -254,6 +254,9 @@ def test_faq_questions_are_not_emergencies(detect: Detect, text: str) -> None:
         # Blood given, not lost; a pain score, not a count of pills.
         "my brother passed out giving blood years ago, he's fine. can he sit in with me?",
         "a bit achy, like 3/10, tylenol is enough",
+        # A time that opens the sentence reads over the clause after its comma.
+        "years ago, i took an overdose after my divorce. what are calcifications?",
+        "when i was 19, i took 30 paracetamol. what does birads 3 mean?",
     ],
 )
 def test_figurative_past_and_denied_are_not_emergencies(detect: Detect, text: str) -> None:
