@@ -128,6 +128,10 @@ def _holds_other_part(outer: Span, inner: Span) -> bool:
             and outer.start <= inner.start and inner.end <= outer.end)
 
 
+def _inside(inner: Span, outer: Span) -> bool:
+    return outer.start <= inner.start and inner.end <= outer.end
+
+
 def _overlap(span: Span, bounds: tuple[int, int]) -> bool:
     return bounds[0] < span.end and span.start < bounds[1]
 
@@ -245,9 +249,12 @@ class EmergencyDetector:
         holders = [span for span in strong if (span.start, span.end, span.label_) in patterned]
         strong += [span for span in statements if span not in strong
                    and any(_holds_other_part(outer, span) for outer in holders)]
-        # A sign inside a statement adds nothing: the statement is read instead.
+        # A sign inside a statement adds nothing: the statement is read instead. A sign of
+        # self-harm that holds a statement's words is kept: pills saved up ("juntando las
+        # pastillas") are not only an overdose's pills.
         signs = [span for span in filter_spans([s for s in found if s.label_.endswith(WEAK)])
-                 if not any(_overlap(span, (t.start, t.end)) for t in strong)]
+                 if not any(_inside(span, t) if span.label_ == SELF_HARM + WEAK
+                            else _overlap(span, (t.start, t.end)) for t in strong)]
         idioms = [(start, end) for _, start, end in self._idioms(doc)]
         return [span for span in sorted(strong + signs, key=lambda t: t.start)
                 if not any(_overlap(span, idiom) for idiom in idioms)]

@@ -127,6 +127,8 @@ POSITIVE = [
     ("chest_pain", "cp 9/10 going into my jaw"),
     (SELF_HARM, "i can't see a way out except not existing anymore"),
     (SELF_HARM, "should i take all my sleeping tablets at once tonight"),
+    (SELF_HARM, "he says he'll take all his tablets if the results are bad"),
+    (SELF_HARM, "she told me she will walk into the sea after the biopsy"),
 ]
 
 
@@ -150,6 +152,8 @@ def test_emergency_is_detected_as_certain(detect: Detect, kind: str, text: str) 
         # An overdose planned ahead is a crisis, not only pills taken.
         "whatever they find, tonight i'm taking all the pills i've been saving",
         "i don't care anymore, there's a jar of pills stashed away and i'm finished",
+        # A goodbye passed on, and someone who no longer answers.
+        "she texted 'take care of the dogs' and now she isn't answering",
     ],
 )
 def test_self_harm_wins_over_other_kinds(detect: Detect, text: str) -> None:
@@ -286,6 +290,7 @@ def test_figurative_past_and_denied_are_not_emergencies(detect: Detect, text: st
         ("chest_pain", "my doctor says my chest pain last week was reflux, do calcs matter"),
         # A feeling now, not her friend's fainting now.
         ("fainting", "my aunt fainted at her mammogram and now i'm terrified, is that common?"),
+        ("bleeding", "does a core biopsy sting? is there a lot of blood?"),
     ],
 )
 def test_hypothetical_or_someone_else_is_uncertain(detect: Detect, kind: str, text: str) -> None:
@@ -350,6 +355,7 @@ def test_a_lone_sign_of_self_harm_stays_uncertain(detect: Detect) -> None:
     # Never dropped: with nothing else to answer, it gets the crisis reply (actions/fallback.py).
     assert detect("i won't be around next week, can the biopsy wait") == uncertain(SELF_HARM)
     assert detect("please tell my nurse thank you and goodbye") == uncertain(SELF_HARM)
+    assert detect("my son found her notes on the table") == uncertain(SELF_HARM)
 
 
 @pytest.mark.parametrize(

@@ -96,6 +96,23 @@ def spanish() -> SpanishSafety:
         (SELF_HARM, "mi abuela dice que se quiere dejar morir si sale cáncer"),
         (SELF_HARM, "mi esposa me pidió que la ayude a morir si sale maligno"),
         (SELF_HARM, "mi mamá nos mandó un mensaje despidiéndose, dice que no la busquemos"),
+        ("bleeding", "la sangre ya traspasó el apósito y la sábana"),
+        ("breathing", "me desperté asfixiándome y no consigo coger aire"),
+        ("breathing", "ahorita mi tía hace como silbidos y está muy pálida"),
+        # A pain that goes down the arm; "no es un decir" takes back no symptom.
+        ("chest_pain", "ahorita tengo un dolor apretado que me baja por el brazo"),
+        ("chest_pain", "me duele el pecho y no es un decir, se me durmió el brazo"),
+        ("fainting", "se me está yendo todo y oigo lejos"),
+        ("fainting", "mi mamá está muy dormida y apenas abre los ojos"),
+        ("allergic_reaction", "se me está hinchando el párpado y las ronchas se van uniendo"),
+        (OVERDOSE, "me tomé como 15 tramadoles y estoy muy dormida"),
+        ("general", "tengo la pierna morada y fría desde hace una hora"),
+        (SELF_HARM, "me voy a cortar otra vez esta noche"),
+        (SELF_HARM, "esta noche se acaba todo para mí"),
+        # Pills saved up are a crisis, whatever an overdose's words say.
+        (SELF_HARM, "he estado juntando las pastillas para dormir, ya tengo un bote lleno"),
+        (SELF_HARM, "mi hermano dijo que si ella se muere él se mata, y ahorita se fue con el "
+                    "cuchillo"),
     ],
 )
 def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text: str) -> None:
@@ -128,6 +145,10 @@ def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text
         "me va a dar un infarto con lo que cuesta la biopsia",
         "me late el corazón a mil nomás de pensar en la aguja, ¿duele?",
         "tengo un dolorcito leve en el pecho donde me pusieron la aguja, ¿es normal?",
+        "tengo el alma en un hilo esperando los resultados",
+        "se me hace un nudo en la garganta cuando pienso en la biopsia",
+        "no me tomé nada de más, ¿sigo con mis pastillas de calcio?",
+        "el año pasao me intoxiqué con paracetamol sin querer, ¿lo puedo tomar después?",
     ],
 )
 def test_figures_of_speech_denials_and_the_past_raise_nothing(
@@ -154,6 +175,8 @@ def test_figures_of_speech_denials_and_the_past_raise_nothing(
         "cuantas pastillas de calcio ya son sobredosis?",
         "¿cuáles son las señales de una infección para ir a urgencias?",
         "si sangro mucho de noche, ¿a quién llamo, a ustedes o a urgencias?",
+        "el doctor dice que deje la aspirina porque puedo sangrar mucho",
+        "si sangra mucho, ¿voy a urgencias o les llamo a ustedes?",
     ],
 )
 def test_hypothetical_or_someone_elses_emergency_is_at_most_uncertain(
@@ -188,6 +211,8 @@ def test_a_question_opened_with_its_mark_keeps_its_context(spanish: SpanishSafet
     [
         "tengo guardadas 30 pastillas para dormir",
         "mi tía compró veneno para ratas por si sale cáncer",
+        "no voy a llegar al lunes, cancelen mi cita",
+        "pensé en ir al puente",
     ],
 )
 def test_a_lone_spanish_sign_of_self_harm_brings_the_crisis_line(
@@ -202,6 +227,8 @@ def test_a_lone_spanish_sign_of_self_harm_brings_the_crisis_line(
         "mi hermana dice que se quiere morir cada vez que va al dentista porque le duele jaja, "
         "es su forma de hablar",
         "mi prima intentó suicidarse hace años; ya está en tratamiento y le va bien",
+        "ya no puedo más con el trabajo y la casa 😩 pero bueno, aquí seguimos",
+        "en la consulta le dije 'me quiero morir' por el dolor de la compresión",
     ],
 )
 def test_spanish_crisis_words_taken_back_or_over_bring_the_crisis_line_only(
