@@ -145,6 +145,15 @@ def personal(nlp: Language):
         "Radiation 5 years ago, now new calcs near the scar. Is this a recurrence?",
         "Mine is BI-RADS 3 like my friends'. Can I cancel my follow-up?",
         "Her report says dystrophic calcifications at the old surgery site. Is her cancer back?",
+        # Leaving out what her doctor ordered is hers to ask her doctor.
+        "The radiologist said it's probably nothing. Can I just skip the biopsy?",
+        "BI-RADS 3 they said. Can I skip the 6 month one and wait for my yearly?",
+        "Mom is 88 and frail. Can we just say no to the biopsy?",
+        "Work is crazy, can I push that follow-up out to next year?",
+        "She's still nursing. Can she wait until the baby is weaned?",
+        "My doctor wants magnification views. Do I really have to go back?",
+        "Probably benign on my report, so I don't need to go back in 6 months?",
+        "They told me to stop my calcium pills. Was that because my calcifications look bad?",
     ],
 )
 def test_questions_about_her_own_result(personal, text: str) -> None:
@@ -163,6 +172,9 @@ def test_questions_about_her_own_result(personal, text: str) -> None:
         "I wonder whether a biopsy for calcifications means they already think it's cancer.",
         "What is the likelihood that calcifications turn out to be cancer?",
         "I'm not telling her until I know more. What happens in a stereotactic biopsy?",
+        "Can I skip breakfast before the mammogram?",
+        "do I need a biopsy for calcifications?",
+        "Can I wait in the car until they call my name?",
     ],
 )
 def test_general_questions_with_a_story_are_not_personal(personal, text: str) -> None:
@@ -190,6 +202,10 @@ def personal_es():
         "mi informe dice microcalcificaciones, que significa eso",
         "¿Qué significa para mí un BI-RADS 3?",
         "¿mis calcificaciones son malignas?",
+        "La doctora dice que es probablemente benigno. ¿Puedo saltarme la biopsia?",
+        "Me toca el control de 6 meses, ¿la puedo dejar para el año que viene?",
+        "¿De verdad tengo que ir a la biopsia? Me siento bien.",
+        "¿puedo no ir al seguimiento?",
     ],
 )
 def test_spanish_questions_about_her_own_result(personal_es, text: str) -> None:
