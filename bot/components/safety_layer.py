@@ -103,6 +103,15 @@ class SafetyRuleLayer(GraphComponent, IntentClassifier):
             text = message.get(TEXT) or ""
             doc = message.get(SPACY_DOCS[TEXT])
             finding = detector.detect(doc) if doc is not None else None
+            if finding and language.has_spanish_sentence(text) and spanish.knows_words_of(text):
+                # Spanglish ("tuve un heart attack en 2019"): the Spanish rules know the English
+                # words it borrows and read the Spanish words around them, unless they leave
+                # possible what the English rules find certain ("i keep almost passing out").
+                in_spanish = spanish.detect(text)
+                if in_spanish is None or in_spanish.certain or not finding.certain:
+                    if read_spanish(message, in_spanish):
+                        continue
+                    finding = None
             if finding:
                 # The English rules found it: an English emergency is answered in English,
                 # also in a conversation that was in Spanish so far.

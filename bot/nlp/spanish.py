@@ -54,3 +54,8 @@ class SpanishSafety:
     def detect(self, text: str) -> Finding | None:
         """The most serious emergency the Spanish text describes, or None."""
         return self._detector.detect(self._nlp(text.lower()))
+
+    def knows_words_of(self, text: str) -> bool:
+        """True when the text holds words of the Spanish rules' targets, whatever they mean in
+        it: then the Spanish reading of an emergency is the one to trust."""
+        return bool(self._detector.targets(self._nlp(text.lower())))

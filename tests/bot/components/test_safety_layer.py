@@ -119,6 +119,31 @@ def test_a_spanish_question_is_left_to_the_classifier_to_read_in_spanish(
     assert not is_decided(message)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "tuve un heart attack en 2016, ¿puedo tomar ibuprofen después de la biopsy?",
+        "casi me da un heart attack cuando vi BI-RADS 4 en el portal jaja, ¿qué es eso?",
+    ],
+)
+def test_spanglish_is_read_in_its_spanish_context(
+    layer: SafetyRuleLayer, nlp: Language, text: str
+) -> None:
+    # The English rules alone read "heart attack" as happening now.
+    message = read(layer, nlp, text)
+    assert message.get(EMERGENCY_KEY) is None
+    assert message.get(RULE_FINDING_KEY) is None
+    assert message.get(LANGUAGE_KEY) == SPANISH
+
+
+def test_spanglish_keeps_what_the_english_rules_find_certain(
+    layer: SafetyRuleLayer, nlp: Language
+) -> None:
+    message = read(layer, nlp, "i keep almost passing out, todo se pone negro cuando me paro")
+    finding = message.get(RULE_FINDING_KEY)
+    assert finding and finding["certain"] and finding["kind"] == "fainting"
+
+
 def test_a_spanish_physical_sign_waits_for_the_spanish_classifier(
     layer: SafetyRuleLayer, nlp: Language
 ) -> None:
