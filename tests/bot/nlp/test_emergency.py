@@ -129,6 +129,9 @@ POSITIVE = [
     (SELF_HARM, "should i take all my sleeping tablets at once tonight"),
     (SELF_HARM, "he says he'll take all his tablets if the results are bad"),
     (SELF_HARM, "she told me she will walk into the sea after the biopsy"),
+    ("bleeding", "it's pulsing out bright red in little jets"),
+    (SELF_HARM, "i wish i wouldn't wake up tomorrow"),
+    ("general", "banged my head on the car door and now i'm seeing double"),
 ]
 
 
@@ -261,6 +264,13 @@ def test_faq_questions_are_not_emergencies(detect: Detect, text: str) -> None:
         # A time that opens the sentence reads over the clause after its comma.
         "years ago, i took an overdose after my divorce. what are calcifications?",
         "when i was 19, i took 30 paracetamol. what does birads 3 mean?",
+        # A normal reading, idioms, a pain score, a year long past, an ER visit that is over.
+        "my temperature tonight is 37.2, the day after the biopsy, no redness",
+        "my sister says i'll give her heart attack with my worrying",
+        "my blood is boiling after three hours in the waiting room",
+        "pain maybe 3 from 10 and tylenol helps",
+        "i had an abscess with a 39 fever after a biopsy back in 2016. are antibiotics given?",
+        "this morning the biopsy bled a lot but the er fixed it, when can i shower?",
     ],
 )
 def test_figurative_past_and_denied_are_not_emergencies(detect: Detect, text: str) -> None:
@@ -291,6 +301,8 @@ def test_figurative_past_and_denied_are_not_emergencies(detect: Detect, text: st
         # A feeling now, not her friend's fainting now.
         ("fainting", "my aunt fainted at her mammogram and now i'm terrified, is that common?"),
         ("bleeding", "does a core biopsy sting? is there a lot of blood?"),
+        ("fainting", "the lady next to me fainted at her biopsy. is fainting common during one?"),
+        ("fainting", "last tuesday in the waiting room i had a funny turn and passed out briefly"),
     ],
 )
 def test_hypothetical_or_someone_else_is_uncertain(detect: Detect, kind: str, text: str) -> None:

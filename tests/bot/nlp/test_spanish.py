@@ -113,6 +113,24 @@ def spanish() -> SpanishSafety:
         (SELF_HARM, "he estado juntando las pastillas para dormir, ya tengo un bote lleno"),
         (SELF_HARM, "mi hermano dijo que si ella se muere él se mata, y ahorita se fue con el "
                     "cuchillo"),
+        ("bleeding", "la gasa se sigue llenando de sangre aunque aprieto como me dijeron"),
+        ("bleeding", "ya van 4 gasas empapadas y sigue"),
+        ("bleeding", "el moretón se está haciendo más grande y más grande"),
+        # "Bien" after a verb that cannot be done is no denial; before a state it is "very".
+        ("breathing", "mi mamá no puede respirar bien y tiene los labios azules"),
+        ("breathing", "me está dando un ataque de asma y no traje el inhalador"),
+        (OVERDOSE, "mi papá mezcló pastillas con tequila y no lo puedo despertar bien"),
+        ("chest_pain", "tiene un burning en el pecho desde hace media hora"),
+        ("allergic_reaction", "después de la lidocaína siente la boca rara y las ronchas se están "
+                              "spreading"),
+        (OVERDOSE, "ahorita mi abuela se tomó como 20 hydrocodone"),
+        (OVERDOSE, "se tomó medio bote de ibuprofen y está vomitando"),
+        ("general", "de repente se le cae la boca y empezó a hablar raro"),
+        ("general", "no veo nada de un ojo desde hace diez minutos"),
+        ("general", "se echó agua hirviendo y la piel se está levantando"),
+        ("infection", "la herida está hot to the touch, rojísima, y tengo fiebre de 39"),
+        (SELF_HARM, "me corté otra vez anoche"),
+        (SELF_HARM, "mi mamá dice que se va a tomar todas sus pastillas si es cáncer"),
     ],
 )
 def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text: str) -> None:
@@ -149,6 +167,9 @@ def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text
         "se me hace un nudo en la garganta cuando pienso en la biopsia",
         "no me tomé nada de más, ¿sigo con mis pastillas de calcio?",
         "el año pasao me intoxiqué con paracetamol sin querer, ¿lo puedo tomar después?",
+        "estoy que me desmayo del hambre, ¿hay que ir en ayunas?",
+        "hace un mes tuve fiebre después de la biopsia y fui a urgencias; ya estoy bien",
+        "¿la biopsia deja cicatriz? ¿y sangra mucho?",
     ],
 )
 def test_figures_of_speech_denials_and_the_past_raise_nothing(
@@ -213,6 +234,8 @@ def test_a_question_opened_with_its_mark_keeps_its_context(spanish: SpanishSafet
         "mi tía compró veneno para ratas por si sale cáncer",
         "no voy a llegar al lunes, cancelen mi cita",
         "pensé en ir al puente",
+        "no voy a estar around para los resultados",
+        "mi tía dice que tiene un plan para no sufrir",
     ],
 )
 def test_a_lone_spanish_sign_of_self_harm_brings_the_crisis_line(
