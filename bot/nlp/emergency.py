@@ -120,16 +120,16 @@ def _category(name: str) -> str:
                 name)
 
 
+def _inside(inner: Span, outer: Span) -> bool:
+    return outer.start <= inner.start and inner.end <= outer.end
+
+
 def _holds_other_part(outer: Span, inner: Span) -> bool:
     """True when `inner` lies in `outer` and both are parts of different groups of one kind."""
     groups = (outer.label_, inner.label_)
     return (all(GROUP in group for group in groups) and groups[0] != groups[1]
             and len({group.split(GROUP)[0] for group in groups}) == 1
-            and outer.start <= inner.start and inner.end <= outer.end)
-
-
-def _inside(inner: Span, outer: Span) -> bool:
-    return outer.start <= inner.start and inner.end <= outer.end
+            and _inside(inner, outer))
 
 
 def _overlap(span: Span, bounds: tuple[int, int]) -> bool:
