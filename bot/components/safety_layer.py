@@ -103,14 +103,17 @@ class SafetyRuleLayer(GraphComponent, IntentClassifier):
             text = message.get(TEXT) or ""
             doc = message.get(SPACY_DOCS[TEXT])
             finding = detector.detect(doc) if doc is not None else None
-            if finding and language.has_spanish_sentence(text) and spanish.knows_words_of(text):
+            read_in_spanish = False
+            if finding and language.has_spanish_sentence(text):
                 # Spanglish ("tuve un heart attack en 2019"): the Spanish rules know the English
                 # words it borrows and read the Spanish words around them, unless they leave
                 # possible what the English rules find certain ("i keep almost passing out").
-                in_spanish = spanish.detect(text)
-                if in_spanish is None or in_spanish.certain or not finding.certain:
+                knows_words, in_spanish = spanish.read(text)
+                if knows_words and (in_spanish is None or in_spanish.certain
+                                    or not finding.certain):
                     if read_spanish(message, in_spanish):
                         continue
+                    read_in_spanish = True
                     finding = None
             if finding:
                 # The English rules found it: an English emergency is answered in English,
@@ -134,7 +137,7 @@ class SafetyRuleLayer(GraphComponent, IntentClassifier):
                 continue
             issue = screen.issue(text, doc)
             if issue == NON_ENGLISH:
-                settled = read_spanish(message, spanish.detect(text))
+                settled = not read_in_spanish and read_spanish(message, spanish.detect(text))
                 if not settled and message.get(LANGUAGE_KEY) != SPANISH:
                     # The topic classifier tries Spanish before it settles on the
                     # non-English fallback ("me hicieron callback por calcifications").

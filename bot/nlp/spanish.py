@@ -55,7 +55,8 @@ class SpanishSafety:
         """The most serious emergency the Spanish text describes, or None."""
         return self._detector.detect(self._nlp(text.lower()))
 
-    def knows_words_of(self, text: str) -> bool:
-        """True when the text holds words of the Spanish rules' targets, whatever they mean in
-        it: then the Spanish reading of an emergency is the one to trust."""
-        return bool(self._detector.targets(self._nlp(text.lower())))
+    def read(self, text: str) -> tuple[bool, Finding | None]:
+        """Whether the text holds words of the Spanish rules' targets, whatever they mean in it
+        (then the Spanish reading of an emergency is the one to trust), and that reading."""
+        doc = self._nlp(text.lower())
+        return bool(self._detector.targets(doc)), self._detector.detect(doc)
