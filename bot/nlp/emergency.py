@@ -285,8 +285,13 @@ class EmergencyDetector:
         # Kinds that need several groups together: each group's verdicts (fever and a red breast
         # are an emergency only while neither is denied).
         groups: dict[str, dict[str, list[bool]]] = {}
+        # Physical signs plainly stated in a sentence that says it is happening now, per kind.
+        signs_now: dict[str, set[str]] = {}
         # An empty Matcher warns when called (the Spanish rules have no `over` section yet).
-        over = ([(doc[start].sent.start, start) for _, start, _ in self._over(doc)]
+        # Words of a target are not words that say it is over ("ya se pasó la gasa" is soaked
+        # through, "ya se pasó" alone is over).
+        over = ([(doc[start].sent.start, start) for _, start, end in self._over(doc)
+                 if not any(_overlap(t, (start, end)) for t in targets)]
                 if len(self._over) else [])
         for target, categories in self._read_context(doc, targets):
             label = target.label_
@@ -312,13 +317,18 @@ class EmergencyDetector:
                 groups.setdefault(kind, {}).setdefault(label, []).append(certain)
             else:
                 verdicts.append(Finding(kind, certain, sign=weak and kind != SELF_HARM))
+            if weak and kind != SELF_HARM and target.sent.start in firm_sentences:
+                signs_now.setdefault(kind, set()).add(target.text)
         for kind, judged in groups.items():
             if len(judged) == len(self._together[kind]):
                 verdicts.append(Finding(kind, all(any(found) for found in judged.values())))
-        # Two signs of self-harm make intent certain; physical signs wait for the classifier.
+        # Two signs of self-harm make intent certain. One physical sign waits for the classifier;
+        # two of one kind, each plainly stated while something is happening now ("the bra is
+        # full", "it keeps coming and coming"), are as certain as a statement.
         crisis_signs = {t.text for t in targets if t.label_ == SELF_HARM + WEAK}
         if len(crisis_signs) >= 2:
             verdicts.append(Finding(SELF_HARM, True))
+        verdicts += [Finding(kind, True) for kind, texts in signs_now.items() if len(texts) >= 2]
         return verdicts
 
     def _read_context(self, doc: Doc, targets: list[Span]) -> list[tuple[Span, set[str]]]:

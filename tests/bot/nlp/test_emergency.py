@@ -446,6 +446,39 @@ def test_it_is_not_stopping_is_no_denial(detect: Detect) -> None:
     assert detect("it's not stopping, blood everywhere") == certain("bleeding")
 
 
+@pytest.mark.parametrize(
+    ("kind", "text"),
+    [
+        # A joke word before the words does not take them back ("lol" after them does).
+        ("breathing", "lol my inhaler isn't working and i get two words out between breaths"),
+        ("bleeding", "the lump under the biopsy site keeps growing bigger by the minute"),
+        ("bleeding", "my ice pack keeps soaking up with bright blood"),
+        ("overdose", "i lost count of the advil i took today, maybe 14"),
+        ("fainting", "i went down in the shower and i'm going to go down again"),
+    ],
+)
+def test_indirect_statements_are_certain(detect: Detect, kind: str, text: str) -> None:
+    assert detect(text) == certain(kind)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "deep breath. what does birads 3 mean for me?",
+        "what temperature should make me call after the biopsy?",
+        "i get woozy around needles but i've never actually fainted",
+        "my husband's dad has chest pain and is in the icu two states away",
+        "seems like a lot of blood and needles for a benign result",
+        "my sister is only 39 and they want a biopsy, will it be cancer?",
+    ],
+)
+def test_asked_about_denied_or_far_away_is_not_certain(
+    nlp: Language, detector: EmergencyDetector, text: str
+) -> None:
+    found = detector.detect(nlp(text))
+    assert found is None or not found.certain
+
+
 def _word_lists(node: object) -> list[list[object]]:
     """Every list of words in a rules file: phrase lists and the IN / NOT_IN of patterns."""
     if isinstance(node, dict):

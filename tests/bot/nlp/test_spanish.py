@@ -131,6 +131,17 @@ def spanish() -> SpanishSafety:
         ("infection", "la herida está hot to the touch, rojísima, y tengo fiebre de 39"),
         (SELF_HARM, "me corté otra vez anoche"),
         (SELF_HARM, "mi mamá dice que se va a tomar todas sus pastillas si es cáncer"),
+        (SELF_HARM, "tengo unas pastillas guardadas y si sale cáncer me las tomo todas"),
+        ("bleeding", "estoy sangrando mucho de la herida, no para, ayúdenme"),
+        # Soaked through ("se pasó la gasa"), not over ("ya se pasó").
+        ("bleeding", "ahorita sangro sin parar y ya se pasó la gasa y la blusa"),
+        ("chest_pain", "me está apretando el pecho ahorita y me duele la mandíbula"),
+        ("chest_pain", "como si un camión se me parara sobre el pecho, no se quita"),
+        ("breathing", "no pue4do respirarr"),
+        ("breathing", "no se me llena el pulmón desde hace rato"),
+        ("fainting", "ahora cada vez que me paro se me oscurece la vista"),
+        ("fainting", "mi tía se puso pálida y se le fue el sentido ahorita"),
+        (OVERDOSE, "se tomó como 15 aseta minofen hoy"),
     ],
 )
 def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text: str) -> None:
@@ -170,6 +181,7 @@ def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text
         "estoy que me desmayo del hambre, ¿hay que ir en ayunas?",
         "hace un mes tuve fiebre después de la biopsia y fui a urgencias; ya estoy bien",
         "¿la biopsia deja cicatriz? ¿y sangra mucho?",
+        "ase tiempo me tomé pastillas de más sin querer, ya estoy bien",
     ],
 )
 def test_figures_of_speech_denials_and_the_past_raise_nothing(
@@ -198,6 +210,7 @@ def test_figures_of_speech_denials_and_the_past_raise_nothing(
         "si sangro mucho de noche, ¿a quién llamo, a ustedes o a urgencias?",
         "el doctor dice que deje la aspirina porque puedo sangrar mucho",
         "si sangra mucho, ¿voy a urgencias o les llamo a ustedes?",
+        "¿qué pasa si en la resonancia siento que no puedo respirar?",
     ],
 )
 def test_hypothetical_or_someone_elses_emergency_is_at_most_uncertain(
@@ -236,12 +249,24 @@ def test_a_question_opened_with_its_mark_keeps_its_context(spanish: SpanishSafet
         "pensé en ir al puente",
         "no voy a estar around para los resultados",
         "mi tía dice que tiene un plan para no sufrir",
+        "estoy en el puente cerca de la clínica",
+        "esta es la última vez que les escribo",
     ],
 )
 def test_a_lone_spanish_sign_of_self_harm_brings_the_crisis_line(
     spanish: SpanishSafety, text: str
 ) -> None:
     assert spanish.detect(text) == Finding(SELF_HARM, False)
+
+
+def test_two_physical_signs_happening_now_are_certain(spanish: SpanishSafety) -> None:
+    # Spanish rules decide alone (no classifier confirms a sign), so two signs must.
+    assert spanish.detect("el brasier ya está lleno y sale y sale ahorita") \
+        == Finding("bleeding", True)
+    assert spanish.detect("el brasier ya está lleno ahorita") \
+        == Finding("bleeding", False, sign=True)
+    assert spanish.detect("el brasier ya está lleno y sale y sale") \
+        == Finding("bleeding", False, sign=True)
 
 
 @pytest.mark.parametrize(
