@@ -154,6 +154,20 @@ def personal(nlp: Language):
         "My doctor wants magnification views. Do I really have to go back?",
         "Probably benign on my report, so I don't need to go back in 6 months?",
         "They told me to stop my calcium pills. Was that because my calcifications look bad?",
+        # Her doctor judged, or the assistant's own reading asked for.
+        "My GP said 'a few benign specks'. Is he right, or is he being kind?",
+        "BI-RADS 3 on mine. Do you agree that I can relax?",
+        "Here is my report line: 'fine pleomorphic calcifications'. What's your honest read?",
+        "They offered a biopsy or a recheck in 6 months. What would you recommend for me?",
+        # For someone else, her odds, and a test she weighs.
+        "Dad's mammogram showed calcifications. Should he be worried?",
+        "Mom's report says vascular calcifications only. Is she healthy then?",
+        "I had calcs twice now. Do I have a higher risk than other women?",
+        "What are the odds that my aunt's calcifications are cancer?",
+        "New calcs near my old lumpectomy scar. Does this mean it's come back?",
+        "My biopsy is the day after my trip starts. Would it hurt to postpone it a month?",
+        "They said probably benign. Should I push for a biopsy anyway?",
+        "The pathology says benign, concordant. So it was nothing?",
     ],
 )
 def test_questions_about_her_own_result(personal, text: str) -> None:
@@ -175,6 +189,8 @@ def test_questions_about_her_own_result(personal, text: str) -> None:
         "Can I skip breakfast before the mammogram?",
         "do I need a biopsy for calcifications?",
         "Can I wait in the car until they call my name?",
+        "Why do they ask women not to wear deodorant to a mammogram?",
+        "What would you say causes calcifications, in general?",
     ],
 )
 def test_general_questions_with_a_story_are_not_personal(personal, text: str) -> None:
