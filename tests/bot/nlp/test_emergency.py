@@ -354,6 +354,8 @@ def test_happening_now_outweighs_other_people_and_earlier_events(
     [
         "if the biopsy comes back bad im going to end my life",
         "wrote goodbye letters to my family tonight",
+        "if it's cancer i'll take all my insulin at once",
+        "sorry for everything, love you, look after the kids",
         "i've been saving up my pills and tonight is the night",
     ],
 )
@@ -455,6 +457,9 @@ def test_it_is_not_stopping_is_no_denial(detect: Detect) -> None:
         ("bleeding", "my ice pack keeps soaking up with bright blood"),
         ("overdose", "i lost count of the advil i took today, maybe 14"),
         ("fainting", "i went down in the shower and i'm going to go down again"),
+        # "all over" is not "it's all over".
+        ("infection", "3 days after the biopsy i've got a fever of 38.7 and the breast is red "
+                      "all over"),
     ],
 )
 def test_indirect_statements_are_certain(detect: Detect, kind: str, text: str) -> None:
@@ -470,6 +475,10 @@ def test_indirect_statements_are_certain(detect: Detect, kind: str, text: str) -
         "my husband's dad has chest pain and is in the icu two states away",
         "seems like a lot of blood and needles for a benign result",
         "my sister is only 39 and they want a biopsy, will it be cancer?",
+        "sats are 97 and i'm not short of breath, can i use my inhaler before the mammogram?",
+        "i've had anaphylaxis to penicillin, will they use it at the biopsy?",
+        "when i was in my twenties i overdosed once. is sedation safe with my antidepressants?",
+        "weeks of appointments and still no answer about my calcs",
     ],
 )
 def test_asked_about_denied_or_far_away_is_not_certain(

@@ -142,6 +142,12 @@ def spanish() -> SpanishSafety:
         ("fainting", "ahora cada vez que me paro se me oscurece la vista"),
         ("fainting", "mi tía se puso pálida y se le fue el sentido ahorita"),
         (OVERDOSE, "se tomó como 15 aseta minofen hoy"),
+        (SELF_HARM, "tengo pensado tirarme del puente antes de la biopsia"),
+        # Pills she had kept back: taken on purpose.
+        (SELF_HARM, "me tomé todas las pastillas que tenía guardadas"),
+        (SELF_HARM, "cuiden a mis perros, lo siento por todo"),
+        # Someone who does not answer has fainted; it is no farewell.
+        ("fainting", "mi abuela se desmayó en la cocina y no me contesta"),
     ],
 )
 def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text: str) -> None:
@@ -211,6 +217,9 @@ def test_figures_of_speech_denials_and_the_past_raise_nothing(
         "el doctor dice que deje la aspirina porque puedo sangrar mucho",
         "si sangra mucho, ¿voy a urgencias o les llamo a ustedes?",
         "¿qué pasa si en la resonancia siento que no puedo respirar?",
+        "¿y si en la biopsia me da un ataque de pánico y no puedo respirar?",
+        "¿la anestesia le da alergia a mucha gente?",
+        "me desmayo con las agujas, ¿me pueden acostar para la biopsia?",
     ],
 )
 def test_hypothetical_or_someone_elses_emergency_is_at_most_uncertain(
