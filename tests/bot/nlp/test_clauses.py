@@ -222,6 +222,19 @@ def personal_es():
         "Me toca el control de 6 meses, ¿la puedo dejar para el año que viene?",
         "¿De verdad tengo que ir a la biopsia? Me siento bien.",
         "¿puedo no ir al seguimiento?",
+        # Her odds, her case, her choice; told she is safe; judged for her.
+        "Me pusieron BI-RADS 4. ¿Qué porcentaje tengo de que sea maligno?",
+        "A mi tía le salieron calcificaciones. ¿Qué tan probable es en su caso?",
+        "Me ofrecieron biopsia o control en 6 meses. ¿Cuál escojo?",
+        "¿Me recomienda quitarme las calcificaciones con cirugía?",
+        "Ya van dos controles estables. ¿Puedo dejar de hacerme los controles?",
+        "Salió BI-RADS 2 esta vez. ¿Ya puedo estar tranquila?",
+        "Sea sincera conmigo: ¿mis calcificaciones se ven mal?",
+        "Mi informe: microcalcificaciones agrupadas. ¿Ya es cáncer?",
+        "Le encontraron calcificaciones a mi mamá. ¿Es peligroso para ella?",
+        "Te copio lo que dice mi reporte: calcificaciones finas lineales. ¿Es grave?",
+        "Están cerca de la axila. ¿Eso significa que se me extendió?",
+        "Tomo calcio por los huesos. ¿Las dejo de tomar?",
     ],
 )
 def test_spanish_questions_about_her_own_result(personal_es, text: str) -> None:
