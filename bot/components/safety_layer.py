@@ -146,6 +146,13 @@ class SafetyRuleLayer(GraphComponent, IntentClassifier):
             if issue is None and message.get(LEANING_KEY) is None:
                 # Not identified yet (a finding above was, once).
                 mark_language(message, text)
+            if (issue is None and finding is None and not read_in_spanish
+                    and message.get(LEANING_KEY).language == SPANISH):
+                # Spanish whose words pass for English ("me tome 10 pastillas de tylenol x
+                # error": tome, tylenol, error) is read by the Spanish rules too.
+                found = spanish.detect(text)
+                if found and read_spanish(message, found):
+                    continue
             if issue:
                 logger.debug("Input screened out (%s).", issue)
                 message.set(INPUT_ISSUE_KEY, issue, add_to_output=True)

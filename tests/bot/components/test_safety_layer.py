@@ -100,6 +100,15 @@ def test_a_spanish_emergency_decides_the_turn_in_spanish(
     assert message.get(INTENT)["name"] == "emergency"
 
 
+def test_spanish_whose_words_pass_for_english_is_read_by_the_spanish_rules(
+    layer: SafetyRuleLayer, nlp: Language
+) -> None:
+    # "tome", "tylenol" and "error" are English words too: the screen lets it through.
+    message = read(layer, nlp, "me tome 10 pastillas de tylenol x error")
+    assert message.get(EMERGENCY_KEY) == "overdose"
+    assert message.get(LANGUAGE_KEY) == SPANISH
+
+
 def test_a_possible_spanish_emergency_is_a_concern_under_the_reply(
     layer: SafetyRuleLayer, nlp: Language
 ) -> None:
