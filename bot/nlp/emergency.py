@@ -293,12 +293,19 @@ class EmergencyDetector:
         over = ([(doc[start].sent.start, start) for _, start, end in self._over(doc)
                  if not any(_overlap(t, (start, end)) for t in targets)]
                 if len(self._over) else [])
+        # Such words opening a sentence speak of the sentence before too ("... fever. That was
+        # twenty years ago.").
+        sentences = list(doc.sents)
+        before = {sent.start: prior.start
+                  for prior, sent in zip(sentences, sentences[1:], strict=False)}
         for target, categories in self._read_context(doc, targets):
             label = target.label_
             kind, weak = label.split(GROUP)[0].removesuffix(WEAK), label.endswith(WEAK)
             # Not pills taken: they can harm hours after she feels fine.
-            if kind != OVERDOSE and any(sentence == target.sent.start and target.end <= start
-                                        for sentence, start in over):
+            if kind != OVERDOSE and any(
+                    (sentence == target.sent.start and target.end <= start)
+                    or (start == sentence and before.get(sentence) == target.sent.start)
+                    for sentence, start in over):
                 categories |= {HISTORICAL}
             now = firm_sentences if weak and kind != SELF_HARM else acute_sentences
             wish = doc[max(target.sent.start, target.start - 2):target.start + 1]

@@ -356,6 +356,7 @@ def test_happening_now_outweighs_other_people_and_earlier_events(
         "wrote goodbye letters to my family tonight",
         "if it's cancer i'll take all my insulin at once",
         "sorry for everything, love you, look after the kids",
+        "mi tired fi live, mi nah go to di callback",
         "i've been saving up my pills and tonight is the night",
     ],
 )
@@ -457,6 +458,11 @@ def test_it_is_not_stopping_is_no_denial(detect: Detect) -> None:
         ("bleeding", "my ice pack keeps soaking up with bright blood"),
         ("overdose", "i lost count of the advil i took today, maybe 14"),
         ("fainting", "i went down in the shower and i'm going to go down again"),
+        ("bleeding", "her wound is not closing, the sheet is fully red and it is still coming"),
+        ("breathing", "lips going a bit blue, she can only get two words out"),
+        ("chest_pain", "not sure if this belongs here - heavy feeling behind my breastbone for an "
+                       "hour, up into my jaw"),
+        ("fainting", "every time i stand up i almost black out and the room goes grey"),
         # "all over" is not "it's all over".
         ("infection", "3 days after the biopsy i've got a fever of 38.7 and the breast is red "
                       "all over"),
@@ -479,6 +485,14 @@ def test_indirect_statements_are_certain(detect: Detect, kind: str, text: str) -
         "i've had anaphylaxis to penicillin, will they use it at the biopsy?",
         "when i was in my twenties i overdosed once. is sedation safe with my antidepressants?",
         "weeks of appointments and still no answer about my calcs",
+        "my friend keeled over at her mammogram last week, she's grand now",
+        "my wallet is bleeding from all these copays",
+        "i couldn't breathe until the nurse rang and said benign",
+        "i passed out giving blood in college, is a biopsy like that?",
+        "my mom keeps saying she's dying, she's so dramatic",
+        "i'm paranoid about taking too many pills, can i have a second tylenol?",
+        # Dated by the sentence after it.
+        "i had a fever and a red hot breast after my biopsy. that was years ago.",
     ],
 )
 def test_asked_about_denied_or_far_away_is_not_certain(

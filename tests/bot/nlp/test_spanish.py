@@ -148,6 +148,15 @@ def spanish() -> SpanishSafety:
         (SELF_HARM, "cuiden a mis perros, lo siento por todo"),
         # Someone who does not answer has fainted; it is no farewell.
         ("fainting", "mi abuela se desmayó en la cocina y no me contesta"),
+        ("bleeding", "se me empapó la blusa de sangre y sigue saliendo"),
+        ("breathing", "no respiroo ayuda"),
+        ("chest_pain", "me duele el pexo ahorita y el brazo"),
+        ("chest_pain", "algo me aprieta el centro del pecho"),
+        (OVERDOSE, "mi niña se comió un frasco de vitaminas"),
+        (OVERDOSE, "me equivoqué de frasco y me tomé varias"),
+        (SELF_HARM, "ya tengo un plan para irme"),
+        ("allergic_reaction", "la lengua se me está hinchando desde la inyección"),
+        ("fainting", "ahorita se me va la vista cuando me paro"),
     ],
 )
 def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text: str) -> None:
@@ -188,6 +197,11 @@ def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text
         "hace un mes tuve fiebre después de la biopsia y fui a urgencias; ya estoy bien",
         "¿la biopsia deja cicatriz? ¿y sangra mucho?",
         "ase tiempo me tomé pastillas de más sin querer, ya estoy bien",
+        "ay me desmayo, ¿otra mamografía?",
+        "¿la biopsia de seno sangra mucho?",
+        "antes tomaba muchas pastillas de calcio, como 4 al día",
+        # Dated by the sentence after it.
+        "después de mi parto tuve mastitis con fiebre y el pecho rojo. eso fue hace 20 años.",
     ],
 )
 def test_figures_of_speech_denials_and_the_past_raise_nothing(
@@ -220,6 +234,9 @@ def test_figures_of_speech_denials_and_the_past_raise_nothing(
         "¿y si en la biopsia me da un ataque de pánico y no puedo respirar?",
         "¿la anestesia le da alergia a mucha gente?",
         "me desmayo con las agujas, ¿me pueden acostar para la biopsia?",
+        "fiebre después de biopsia = malo?",
+        "¿se puede sangrar mucho con una aguja fina?",
+        "¿el calcio en las arterias tiene que ver con los infartos?",
     ],
 )
 def test_hypothetical_or_someone_elses_emergency_is_at_most_uncertain(
@@ -269,7 +286,8 @@ def test_a_lone_spanish_sign_of_self_harm_brings_the_crisis_line(
 
 
 def test_two_physical_signs_happening_now_are_certain(spanish: SpanishSafety) -> None:
-    # Spanish rules decide alone (no classifier confirms a sign), so two signs must.
+    # One sign waits for the classifier (bot/components/safety_decision.py); two, with a sign
+    # of now, are certain.
     assert spanish.detect("el brasier ya está lleno y sale y sale ahorita") \
         == Finding("bleeding", True)
     assert spanish.detect("el brasier ya está lleno ahorita") \
