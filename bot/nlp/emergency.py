@@ -47,13 +47,16 @@ MILD = "MILD"
 IN_GENERAL = "IN_GENERAL"
 # Read or heard about (a forum post, the news): not with her, whatever its words say of now.
 REPORTED = "REPORTED"
+# "Is it normal that my lips are swelling?": hers, certain when the sentence says it is now.
+NORMAL_QUESTION = "NORMAL_QUESTION"
 # A crisis told as a past wish ("I wanted to die back then", "she wished to end it"): history
 # unless the sentence says now.
 PAST_WISHES = frozenset({"wanted", "wished"})
 # Together, contexts in which crisis words speak of people in general.
 GENERAL = frozenset({OTHER_PERSON, HABITUAL, HYPOTHETICAL})
 # Contexts in which something is possible but not plainly happening to her now.
-UNSETTLED = frozenset({HYPOTHETICAL, HABITUAL, EARLIER, OTHER_PERSON, MILD, IN_GENERAL, REPORTED})
+UNSETTLED = frozenset({HYPOTHETICAL, HABITUAL, EARLIER, OTHER_PERSON, MILD, IN_GENERAL, REPORTED,
+                       NORMAL_QUESTION})
 # Contexts that leave a statement only possible, whatever else is said.
 POSSIBLE = frozenset({HYPOTHETICAL, MILD, IN_GENERAL, REPORTED})
 
@@ -104,7 +107,7 @@ def judge(kind: str, categories: set[str], acute: bool, weak: bool = False) -> b
         return False
     if categories & POSSIBLE:
         return False
-    return acute or not categories & {HABITUAL, EARLIER, OTHER_PERSON}
+    return acute or not categories & {HABITUAL, EARLIER, OTHER_PERSON, NORMAL_QUESTION}
 
 
 def _spoken_of(categories: set[str]) -> bool:

@@ -357,6 +357,7 @@ def test_happening_now_outweighs_other_people_and_earlier_events(
         "if it's cancer i'll take all my insulin at once",
         "sorry for everything, love you, look after the kids",
         "mi tired fi live, mi nah go to di callback",
+        "i've stood at the top of the car park twice now. next time i'll go through with it.",
         "i've been saving up my pills and tonight is the night",
     ],
 )
@@ -463,6 +464,10 @@ def test_it_is_not_stopping_is_no_denial(detect: Detect) -> None:
         ("chest_pain", "not sure if this belongs here - heavy feeling behind my breastbone for an "
                        "hour, up into my jaw"),
         ("fainting", "every time i stand up i almost black out and the room goes grey"),
+        # Asked whether it is normal, while it happens.
+        ("allergic_reaction", "is it normal that my lips are swelling right now since the "
+                              "injection?"),
+        ("fainting", "i nearly fainted twice just now and i still feel like i'm going to."),
         # "all over" is not "it's all over".
         ("infection", "3 days after the biopsy i've got a fever of 38.7 and the breast is red "
                       "all over"),
@@ -493,6 +498,12 @@ def test_indirect_statements_are_certain(detect: Detect, kind: str, text: str) -
         "i'm paranoid about taking too many pills, can i have a second tylenol?",
         # Dated by the sentence after it.
         "i had a fever and a red hot breast after my biopsy. that was years ago.",
+        "after my biopsy i had a fever and a red hot breast. that was 3 years ago.",
+        "my chest pain last spring turned out to be reflux. are calcs related?",
+        "a woman fainted in the waiting room today. the staff handled it. is that common?",
+        "chest pain? no, none. just an ache where they pressed.",
+        "they gave me a card that says call 911 if you have trouble breathing",
+        "is it normal that my breast is a bit sore after the mammogram?",
     ],
 )
 def test_asked_about_denied_or_far_away_is_not_certain(

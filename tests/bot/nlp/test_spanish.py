@@ -157,6 +157,17 @@ def spanish() -> SpanishSafety:
         (SELF_HARM, "ya tengo un plan para irme"),
         ("allergic_reaction", "la lengua se me está hinchando desde la inyección"),
         ("fainting", "ahorita se me va la vista cuando me paro"),
+        ("bleeding", "la camisa se le llenó de rojo y no para"),
+        ("bleeding", "la venda ya se pasó dos veces y me chorrea sangre, no para"),
+        ("chest_pain", "mi hermana tiene un peso en el pecho que no se le quita y suda mucho"),
+        ("chest_pain", "mi esposo se agarra el centro del pecho ahorita"),
+        ("breathing", "siento la garganta como cerrándose, el aire no me pasa bien, hace 10 min"),
+        ("fainting", "mi mamá está a punto de desmayarse ahorita"),
+        ("fainting", "¿es normal que me esté desmayando? cada vez que me paro todo se pone negro, "
+                     "ahorita estoy en el piso"),
+        (OVERDOSE, "mi esposo se puso dos veces la insulina y está temblando"),
+        (SELF_HARM, "mi abuela le pide a dios que se la lleve esta noche"),
+        (SELF_HARM, "mi hermana me mandó un mensaje diciendo adiós y no contesta el teléfono"),
     ],
 )
 def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text: str) -> None:
@@ -200,6 +211,11 @@ def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text
         "ay me desmayo, ¿otra mamografía?",
         "¿la biopsia de seno sangra mucho?",
         "antes tomaba muchas pastillas de calcio, como 4 al día",
+        "¿dolor de pecho? no, nada. ¿las calcificaciones son del corazón?",
+        "cuando vi la cuenta casi me quedo sin aire",
+        "hace mucho tuve una reacción al contraste, me salieron ronchas",
+        "en mi biopsia de 2021 me desmayé, ¿me pasará otra vez?",
+        "hace tres años no podía respirar, era el asma",
         # Dated by the sentence after it.
         "después de mi parto tuve mastitis con fiebre y el pecho rojo. eso fue hace 20 años.",
     ],
@@ -237,6 +253,8 @@ def test_figures_of_speech_denials_and_the_past_raise_nothing(
         "fiebre después de biopsia = malo?",
         "¿se puede sangrar mucho con una aguja fina?",
         "¿el calcio en las arterias tiene que ver con los infartos?",
+        "mi vecina se desmayó en su biopsia la semana pasada y ahora me da miedo",
+        "mi hermana está internada porque sangró mucho, ya la están atendiendo",
     ],
 )
 def test_hypothetical_or_someone_elses_emergency_is_at_most_uncertain(
