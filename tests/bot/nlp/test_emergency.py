@@ -358,6 +358,7 @@ def test_happening_now_outweighs_other_people_and_earlier_events(
         "sorry for everything, love you, look after the kids",
         "mi tired fi live, mi nah go to di callback",
         "i've stood at the top of the car park twice now. next time i'll go through with it.",
+        "i don't want to be a burden anymore",
         "i've been saving up my pills and tonight is the night",
     ],
 )
@@ -504,6 +505,9 @@ def test_indirect_statements_are_certain(detect: Detect, kind: str, text: str) -
         "chest pain? no, none. just an ache where they pressed.",
         "they gave me a card that says call 911 if you have trouble breathing",
         "is it normal that my breast is a bit sore after the mammogram?",
+        "i don't want to be reckless, but can i wait a year instead of six months?",
+        "i have diabetes and high blood pressure. are my vascular calcs a heart problem?",
+        "my partner got her results and went quiet",
     ],
 )
 def test_asked_about_denied_or_far_away_is_not_certain(
