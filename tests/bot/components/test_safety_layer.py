@@ -91,22 +91,21 @@ def test_input_that_is_no_question_goes_to_the_fallback(
     assert message.get(INTENT)["name"] == "nlu_fallback"
 
 
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("Mi mamá se desmayó y no reacciona, ¿qué hago?", "fainting"),
+        # "tome", "tylenol" and "error" are English words too: the screen lets it through.
+        ("me tome 10 pastillas de tylenol x error", "overdose"),
+    ],
+)
 def test_a_spanish_emergency_decides_the_turn_in_spanish(
-    layer: SafetyRuleLayer, nlp: Language
+    layer: SafetyRuleLayer, nlp: Language, text: str, kind: str
 ) -> None:
-    message = read(layer, nlp, "Mi mamá se desmayó y no reacciona, ¿qué hago?")
-    assert message.get(EMERGENCY_KEY) == "fainting"
+    message = read(layer, nlp, text)
+    assert message.get(EMERGENCY_KEY) == kind
     assert message.get(LANGUAGE_KEY) == SPANISH
     assert message.get(INTENT)["name"] == "emergency"
-
-
-def test_spanish_whose_words_pass_for_english_is_read_by_the_spanish_rules(
-    layer: SafetyRuleLayer, nlp: Language
-) -> None:
-    # "tome", "tylenol" and "error" are English words too: the screen lets it through.
-    message = read(layer, nlp, "me tome 10 pastillas de tylenol x error")
-    assert message.get(EMERGENCY_KEY) == "overdose"
-    assert message.get(LANGUAGE_KEY) == SPANISH
 
 
 def test_a_possible_spanish_emergency_is_a_concern_under_the_reply(

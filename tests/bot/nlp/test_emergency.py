@@ -132,6 +132,24 @@ POSITIVE = [
     ("bleeding", "it's pulsing out bright red in little jets"),
     (SELF_HARM, "i wish i wouldn't wake up tomorrow"),
     ("general", "banged my head on the car door and now i'm seeing double"),
+    # A joke word before the words does not take them back ("lol" after them does).
+    ("breathing", "lol my inhaler isn't working and i get two words out between breaths"),
+    ("bleeding", "the lump under the biopsy site keeps growing bigger by the minute"),
+    ("bleeding", "my ice pack keeps soaking up with bright blood"),
+    ("overdose", "i lost count of the advil i took today, maybe 14"),
+    ("fainting", "i went down in the shower and i'm going to go down again"),
+    ("bleeding", "her wound is not closing, the sheet is fully red and it is still coming"),
+    ("breathing", "lips going a bit blue, she can only get two words out"),
+    ("chest_pain", "not sure if this belongs here - heavy feeling behind my breastbone for an "
+                   "hour, up into my jaw"),
+    ("fainting", "every time i stand up i almost black out and the room goes grey"),
+    # Asked whether it is normal, while it happens.
+    ("allergic_reaction", "is it normal that my lips are swelling right now since the "
+                          "injection?"),
+    ("fainting", "i nearly fainted twice just now and i still feel like i'm going to."),
+    # "all over" is not "it's all over".
+    ("infection", "3 days after the biopsy i've got a fever of 38.7 and the breast is red "
+                  "all over"),
 ]
 
 
@@ -438,49 +456,6 @@ def test_a_sign_in_an_unsettled_context_is_dropped(
         "should i call 911 if i get a fever after the biopsy",
         "is fainting a side effect of the numbing shot",
         "i've carried an epipen for years; what numbing medicine is used",
-    ],
-)
-def test_denials_lists_and_idioms_raise_nothing(
-    nlp: Language, detector: EmergencyDetector, text: str
-) -> None:
-    found = detector.detect(nlp(text))
-    assert found is None or not found.certain
-
-
-def test_it_is_not_stopping_is_no_denial(detect: Detect) -> None:
-    assert detect("it's not stopping, blood everywhere") == certain("bleeding")
-
-
-@pytest.mark.parametrize(
-    ("kind", "text"),
-    [
-        # A joke word before the words does not take them back ("lol" after them does).
-        ("breathing", "lol my inhaler isn't working and i get two words out between breaths"),
-        ("bleeding", "the lump under the biopsy site keeps growing bigger by the minute"),
-        ("bleeding", "my ice pack keeps soaking up with bright blood"),
-        ("overdose", "i lost count of the advil i took today, maybe 14"),
-        ("fainting", "i went down in the shower and i'm going to go down again"),
-        ("bleeding", "her wound is not closing, the sheet is fully red and it is still coming"),
-        ("breathing", "lips going a bit blue, she can only get two words out"),
-        ("chest_pain", "not sure if this belongs here - heavy feeling behind my breastbone for an "
-                       "hour, up into my jaw"),
-        ("fainting", "every time i stand up i almost black out and the room goes grey"),
-        # Asked whether it is normal, while it happens.
-        ("allergic_reaction", "is it normal that my lips are swelling right now since the "
-                              "injection?"),
-        ("fainting", "i nearly fainted twice just now and i still feel like i'm going to."),
-        # "all over" is not "it's all over".
-        ("infection", "3 days after the biopsy i've got a fever of 38.7 and the breast is red "
-                      "all over"),
-    ],
-)
-def test_indirect_statements_are_certain(detect: Detect, kind: str, text: str) -> None:
-    assert detect(text) == certain(kind)
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
         "deep breath. what does birads 3 mean for me?",
         "what temperature should make me call after the biopsy?",
         "i get woozy around needles but i've never actually fainted",
@@ -510,11 +485,15 @@ def test_indirect_statements_are_certain(detect: Detect, kind: str, text: str) -
         "my partner got her results and went quiet",
     ],
 )
-def test_asked_about_denied_or_far_away_is_not_certain(
+def test_denials_lists_and_idioms_raise_nothing(
     nlp: Language, detector: EmergencyDetector, text: str
 ) -> None:
     found = detector.detect(nlp(text))
     assert found is None or not found.certain
+
+
+def test_it_is_not_stopping_is_no_denial(detect: Detect) -> None:
+    assert detect("it's not stopping, blood everywhere") == certain("bleeding")
 
 
 def _word_lists(node: object) -> list[list[object]]:
