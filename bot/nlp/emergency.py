@@ -290,7 +290,7 @@ class EmergencyDetector:
         groups: dict[str, dict[str, list[bool]]] = {}
         # Physical signs plainly stated in a sentence that says it is happening now, per kind.
         signs_now: dict[str, set[str]] = {}
-        # An empty Matcher warns when called (the Spanish rules have no `over` section yet).
+        # An empty Matcher warns when called (a rules file may have no `over` section).
         # Words of a target are not words that say it is over ("ya se pasó la gasa" is soaked
         # through, "ya se pasó" alone is over).
         over = ([(doc[start].sent.start, start) for _, start, end in self._over(doc)
