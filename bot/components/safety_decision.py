@@ -73,6 +73,10 @@ def weigh(finding: Mapping[str, Any] | None, scores: Mapping[str, float] | None,
         # A sign alone ("pills", "blood") is no concern; with a sure classifier it is certain.
         if scores is not None and scores[EMERGENCY_PEAK] >= config["sign_threshold"]:
             return Verdict(emergency=_emergency(kind, suspected))
+        # An uncertain statement beside the sign keeps its line ("could it be an allergic
+        # reaction?"), unless the classifier suspects self-harm.
+        if finding.get("stated") and suspected not in CRISIS_CONCERNS:
+            return Verdict(concern=finding["stated"])
         return Verdict(concern=suspected)
     if scores is None or kind == SELF_HARM:
         # No classifier to ask (input it cannot read), or a crisis: the rules stand alone.

@@ -65,11 +65,14 @@ POSSIBLE = frozenset({HYPOTHETICAL, MILD, IN_GENERAL, REPORTED})
 class Finding:
     """An emergency kind, and whether the evidence is certain (acute, now) or only possible.
     `sign` marks a possible one that rests on a physical sign alone ("my dressing is soaked"):
-    the classifier may confirm it (bot/components/safety_decision.py)."""
+    the classifier may confirm it (bot/components/safety_decision.py). `stated` names the kind of
+    an uncertain statement beside such a sign ("could it be an allergic reaction?"), whose safety
+    line stands when the classifier does not confirm the sign."""
 
     kind: str
     certain: bool
     sign: bool = False
+    stated: str | None = None
 
 
 def load_context_rules(path: Path = CONTEXT_FILE) -> list[ConTextRule]:
@@ -372,7 +375,13 @@ class EmergencyDetector:
             return None
         if not certain and any(verdict.sign for verdict in verdicts):
             signed = {verdict.kind for verdict in verdicts if verdict.sign}
-            return Finding(next(kind for kind in self._kinds if kind in signed), False, sign=True)
+            stated = {verdict.kind for verdict in verdicts if not verdict.sign}
+            return Finding(self._first(signed), False, sign=True,
+                           stated=self._first(stated) if stated else None)
         kinds = {verdict.kind for verdict in verdicts if verdict.certain or not certain}
-        return Finding(next(kind for kind in self._kinds if kind in kinds), certain)
+        return Finding(self._first(kinds), certain)
+
+    def _first(self, kinds: set[str]) -> str:
+        """The kind listed first in emergency.yml, the most serious."""
+        return next(kind for kind in self._kinds if kind in kinds)
 

@@ -31,8 +31,9 @@ CONFIRM, SIGN, RISK = (CONFIG[key] for key in
                        ("confirm_threshold", "sign_threshold", "risk_threshold"))
 
 
-def finding(kind: str, certain: bool = False, sign: bool = False) -> dict[str, Any]:
-    return {"kind": kind, "certain": certain, "sign": sign}
+def finding(kind: str, certain: bool = False, sign: bool = False,
+            stated: str | None = None) -> dict[str, Any]:
+    return {"kind": kind, "certain": certain, "sign": sign, "stated": stated}
 
 
 def scores(peak: float = 0.0, emergency: float = 0.0, self_harm: float = 0.0) -> dict[str, float]:
@@ -56,6 +57,13 @@ def test_thresholds_are_ordered() -> None:
         (finding("fainting", sign=True), scores(peak=SIGN - 0.01), Verdict()),
         (finding("fainting", sign=True), scores(peak=SIGN - 0.01, emergency=RISK),
          Verdict(concern=UNSPECIFIED)),
+        # A sign beside an uncertain statement: the statement's line when not confirmed.
+        (finding("bleeding", sign=True, stated="allergic_reaction"), scores(peak=SIGN),
+         Verdict(emergency="bleeding")),
+        (finding("bleeding", sign=True, stated="allergic_reaction"),
+         scores(peak=SIGN - 0.01, emergency=RISK), Verdict(concern="allergic_reaction")),
+        (finding("bleeding", sign=True, stated="allergic_reaction"), scores(self_harm=RISK),
+         Verdict(concern=SUSPECTED_SELF_HARM)),
         # Uncertain rules (hypothetical, earlier) keep their line, whatever the classifier says.
         (finding("infection"), scores(peak=0.99, emergency=0.99), Verdict(concern="infection")),
         (finding("infection"), scores(), Verdict(concern="infection")),

@@ -65,7 +65,8 @@ def test_a_physical_emergency_waits_for_the_classifier(
     layer: SafetyRuleLayer, nlp: Language
 ) -> None:
     message = read(layer, nlp, "I can't breathe and my lips are turning blue")
-    assert message.get(RULE_FINDING_KEY) == {"kind": "breathing", "certain": True, "sign": False}
+    assert message.get(RULE_FINDING_KEY) == {"kind": "breathing", "certain": True, "sign": False,
+                                                 "stated": None}
     assert message.get(EMERGENCY_KEY) is None
     assert not is_decided(message)
 

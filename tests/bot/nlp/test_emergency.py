@@ -427,6 +427,14 @@ def test_a_plain_physical_sign_waits_for_the_classifier(
     assert detector.detect(nlp(text)) == Finding(kind, False, sign=True)
 
 
+def test_an_uncertain_statement_beside_a_sign_is_kept(
+    nlp: Language, detector: EmergencyDetector
+) -> None:
+    """So that its safety line stands when the classifier does not confirm the sign."""
+    found = detector.detect(nlp("my dressing is soaked. could i be having an allergic reaction?"))
+    assert found == Finding("bleeding", False, sign=True, stated="allergic_reaction")
+
+
 @pytest.mark.parametrize(
     "text",
     [
