@@ -39,6 +39,8 @@ FIGURATIVE = "FIGURATIVE"
 HYPOTHETICAL = "HYPOTHETICAL"
 # The `acute` rule of context.yml that is only the word "now" (or "today", "tonight").
 PLAIN_NOW = "now"
+# The `acute` rule of someone who is with her ("my grandmother is here with me").
+WITH_HER = "here with me"
 HABITUAL = "HABITUAL"
 EARLIER = "EARLIER"
 OTHER_PERSON = "OTHER_PERSON"
@@ -120,10 +122,11 @@ def _spoken_of(categories: set[str]) -> bool:
 
 
 def _category(name: str) -> str:
-    """EARLIER_EVENT, HYPOTHETICAL_CAUSE and the like are their category to the judge: their own
-    names keep medspaCy from cutting a rule's scope at the next rule of its category."""
-    return next((base for base in (HISTORICAL, EARLIER, HYPOTHETICAL) if name.startswith(base)),
-                name)
+    """EARLIER_EVENT, HYPOTHETICAL_CAUSE, REPORTED_IN_CARE and the like are their category to the
+    judge: their own names keep medspaCy from cutting a rule's scope at the next rule of its
+    category."""
+    return next((base for base in (HISTORICAL, EARLIER, HYPOTHETICAL, REPORTED)
+                 if name.startswith(base)), name)
 
 
 def _inside(inner: Span, outer: Span) -> bool:
@@ -287,6 +290,9 @@ class EmergencyDetector:
         # A bare "now" ("and now I'm terrified") is too little to revive a sign told of
         # someone else or of an earlier day.
         firm_sentences = {sentence for name, sentence in acute if name != PLAIN_NOW}
+        # Someone said to be with her is no one far away, in whichever sentence it is said ("my
+        # grandmother took 8 of her pills by mistake. She is here with me").
+        with_her = any(name == WITH_HER for name, _ in acute)
         verdicts: list[Finding] = []
         # Kinds that need several groups together: each group's verdicts (fever and a red breast
         # are an emergency only while neither is denied).
@@ -313,7 +319,12 @@ class EmergencyDetector:
                     or (start == sentence and before.get(sentence) == target.sent.start)
                     for sentence, start in over):
                 categories |= {HISTORICAL}
-            now = firm_sentences if weak and kind != SELF_HARM else acute_sentences
+            if with_her:
+                categories -= {OTHER_PERSON}
+            # A bare "now" does not revive a sign, nor what someone else usually has ("my
+            # mother-in-law always gets short of breath when nervous, and now she is nervous").
+            firm = weak or len(categories & (GENERAL | {EARLIER})) >= 2
+            now = firm_sentences if firm and kind != SELF_HARM else acute_sentences
             wish = doc[max(target.sent.start, target.start - 2):target.start + 1]
             if (kind == SELF_HARM and any(token.lower_ in PAST_WISHES for token in wish)
                     and target.sent.start not in now):

@@ -321,6 +321,12 @@ def test_figurative_past_and_denied_are_not_emergencies(detect: Detect, text: st
         ("bleeding", "does a core biopsy sting? is there a lot of blood?"),
         ("fainting", "the lady next to me fainted at her biopsy. is fainting common during one?"),
         ("fainting", "last tuesday in the waiting room i had a funny turn and passed out briefly"),
+        # In care already, far away, or at a thought: a line under the answer at most.
+        ("chest_pain", "my husband is in the ER right now getting checked for chest pain"),
+        ("infection", "my daughter-in-law, who lives in leeds, has a fever and a red breast after "
+                      "her biopsy"),
+        ("breathing", "my husband keeps saying he can't breathe when he thinks about losing me"),
+        ("infection", "what ought i do should the breast become red and feverish afterwards?"),
     ],
 )
 def test_hypothetical_or_someone_else_is_uncertain(detect: Detect, kind: str, text: str) -> None:
@@ -359,6 +365,12 @@ def test_hypothetical_or_someone_else_is_uncertain(detect: Detect, kind: str, te
         # Worse than her usual condition.
         ("breathing", "i have copd but this is different, lips going blue and my puffer is "
                       "not working"),
+        # Someone said to be with her, in another sentence or clause.
+        ("overdose", "my sister took 12 ibuprofen and 8 tramadol in the last couple hours for "
+                     "the biopsy pain, shes with me, is that too much"),
+        # Two signs and a statement in dictated words.
+        ("bleeding", "my biopsy sight opened up and is bleeding heavy threw the dressing and i "
+                     "dont know it wont clot"),
     ],
 )
 def test_happening_now_outweighs_other_people_and_earlier_events(
@@ -491,6 +503,21 @@ def test_a_sign_in_an_unsettled_context_is_dropped(
         "i don't want to be reckless, but can i wait a year instead of six months?",
         "i have diabetes and high blood pressure. are my vascular calcs a heart problem?",
         "my partner got her results and went quiet",
+        "she's choking on all the medical jargon in the letter",
+        "i can't breathe until i hear back, are benign calcs common?",
+        "do calcifications mean she's taking too much calcium?",
+        "a small itchy rash just under the tape, no swelling and she's breathing fine",
+        "back in 2015 i got hives and wheezing from contrast. they gave me meds and it settled "
+        "down.",
+        "my daughter has a peanut allergy and her throat swells shut if she eats any",
+        "i'm so angry i'm shaking",
+        "my chest feels heavy with sadness, not pain",
+        "i keep saying goodbye in my head to my old life",
+        "i saved up my sick days for this and now they've moved my biopsy again",
+        "i had a panic attack last week. i was sure it was a heart attack. it passed, but i'm "
+        "still shaken.",
+        "my mother-in-law is acting like i'm dying",
+        "last year i had quite a hemorrhage from the site, where it was stopped with pressure",
     ],
 )
 def test_denials_lists_and_idioms_raise_nothing(

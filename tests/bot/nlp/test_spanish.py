@@ -168,6 +168,11 @@ def spanish() -> SpanishSafety:
         (OVERDOSE, "mi esposo se puso dos veces la insulina y está temblando"),
         (SELF_HARM, "mi abuela le pide a dios que se la lleve esta noche"),
         (SELF_HARM, "mi hermana me mandó un mensaje diciendo adiós y no contesta el teléfono"),
+        # A relative with her, a few sentences on; what she tells before "¿es normal?".
+        (OVERDOSE, "mi abuela se tomó 8 pastillas de la presión en vez de una. está aquí conmigo"),
+        ("fainting", "mi hija se acaba de desmayar aquí cuando vio la aguja y no reacciona bien"),
+        ("chest_pain", "ahorita estoy en el piso, estoy bien pálida y sudando, ¿es normal?"),
+        ("bleeding", "hace una hora la gasa no deja de llenarse de sangre, ya se pasó a la sábana"),
     ],
 )
 def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text: str) -> None:
@@ -218,6 +223,8 @@ def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text
         "hace tres años no podía respirar, era el asma",
         # Dated by the sentence after it.
         "después de mi parto tuve mastitis con fiebre y el pecho rojo. eso fue hace 20 años.",
+        "me sangra el alma de pensar en otra biopsia",
+        "esta espera me tiene sin aire, no duermo",
     ],
 )
 def test_figures_of_speech_denials_and_the_past_raise_nothing(
@@ -255,6 +262,10 @@ def test_figures_of_speech_denials_and_the_past_raise_nothing(
         "¿el calcio en las arterias tiene que ver con los infartos?",
         "mi vecina se desmayó en su biopsia la semana pasada y ahora me da miedo",
         "mi hermana está internada porque sangró mucho, ya la están atendiendo",
+        "mi suegra siempre dice que le falta el aire cuando se pone nerviosa, y ahora está "
+        "nerviosa",
+        "me sangra un poco la herida, ¿es normal?",
+        "me pican unas ronchitas pequeñas solo ahí, respiro normal",
     ],
 )
 def test_hypothetical_or_someone_elses_emergency_is_at_most_uncertain(
