@@ -310,6 +310,9 @@ class EmergencyDetector:
         sentences = list(doc.sents)
         before = {sent.start: prior.start
                   for prior, sent in zip(sentences, sentences[1:], strict=False)}
+        # "Is it normal that the dressing is soaked? I've changed it twice in half an hour":
+        # the sentence after such a question may say it is happening now.
+        after = {prior: sent for sent, prior in before.items()}
         for target, categories in self._read_context(doc, targets):
             label = target.label_
             kind, weak = label.split(GROUP)[0].removesuffix(WEAK), label.endswith(WEAK)
@@ -329,7 +332,9 @@ class EmergencyDetector:
             if (kind == SELF_HARM and any(token.lower_ in PAST_WISHES for token in wish)
                     and target.sent.start not in now):
                 categories |= {HISTORICAL}
-            certain = judge(kind, categories, target.sent.start in now, weak)
+            is_now = target.sent.start in now or (NORMAL_QUESTION in categories
+                                                  and after.get(target.sent.start) in now)
+            certain = judge(kind, categories, is_now, weak)
             if certain is None:
                 continue
             if kind == SELF_HARM and not certain and _spoken_of(categories):

@@ -371,6 +371,11 @@ def test_hypothetical_or_someone_else_is_uncertain(detect: Detect, kind: str, te
         # Two signs and a statement in dictated words.
         ("bleeding", "my biopsy sight opened up and is bleeding heavy threw the dressing and i "
                      "dont know it wont clot"),
+        ("fainting", "mama just fell out right here in front of me and she aint answering me"),
+        ("bleeding", "the biopsy hole fills a fresh pad every few minutes and it's been over an "
+                     "hour"),
+        # A confession, not a guess.
+        ("overdose", "so i may have taken like 12 of my anxiety pills at once. feeling very floaty"),
     ],
 )
 def test_happening_now_outweighs_other_people_and_earlier_events(
@@ -518,6 +523,13 @@ def test_a_sign_in_an_unsettled_context_is_dropped(
         "still shaken.",
         "my mother-in-law is acting like i'm dying",
         "last year i had quite a hemorrhage from the site, where it was stopped with pressure",
+        "my wallet is hemorrhaging. biopsy copay, parking, time off work",
+        "i overdosed by accident years ago. i use a pill organizer now and have had no problem",
+        "my throat isn't closing or anything, it's just a little scratchy",
+        "i'm on a lot of pills (metoprolol, gabapentin, zolpidem, insulin), all at my normal doses",
+        "it's not bleeding at all and the swelling has gone down",
+        "my last biopsy site got infected, red hot boob, fever, antibiotics. it healed fine.",
+        "do i keep taking my blood pressure and heart pills on the day of my callback?",
     ],
 )
 def test_denials_lists_and_idioms_raise_nothing(

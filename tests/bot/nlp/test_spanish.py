@@ -173,6 +173,9 @@ def spanish() -> SpanishSafety:
         ("fainting", "mi hija se acaba de desmayar aquí cuando vio la aguja y no reacciona bien"),
         ("chest_pain", "ahorita estoy en el piso, estoy bien pálida y sudando, ¿es normal?"),
         ("bleeding", "hace una hora la gasa no deja de llenarse de sangre, ya se pasó a la sábana"),
+        ("chest_pain", "ay dios, me está dando algo en el pecho, un dolor que me aplasta"),
+        ("bleeding", "¿es normal que el apósito esté completamente rojo y gotee al suelo? lo he "
+                     "cambiado dos veces en media hora y sigue igual"),
     ],
 )
 def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text: str) -> None:
@@ -225,6 +228,10 @@ def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text
         "después de mi parto tuve mastitis con fiebre y el pecho rojo. eso fue hace 20 años.",
         "me sangra el alma de pensar en otra biopsia",
         "esta espera me tiene sin aire, no duermo",
+        "cero sangre, cero fiebre, la herida cerró bonito",
+        "no es dolor de pecho tipo infarto, es como un pellizco cuando me muevo",
+        "me arde horrible el pecho, pero son las agruras de tanto café",
+        "me estoy desangrando... pero en la farmacia, con tanto estudio",
     ],
 )
 def test_figures_of_speech_denials_and_the_past_raise_nothing(
@@ -262,8 +269,8 @@ def test_figures_of_speech_denials_and_the_past_raise_nothing(
         "¿el calcio en las arterias tiene que ver con los infartos?",
         "mi vecina se desmayó en su biopsia la semana pasada y ahora me da miedo",
         "mi hermana está internada porque sangró mucho, ya la están atendiendo",
-        "mi suegra siempre dice que le falta el aire cuando se pone nerviosa, y ahora está "
-        "nerviosa",
+        "mi suegra, que vive en ponce, siempre dice que le falta el aire cuando se pone nerviosa, "
+        "y ahora está nerviosa",
         "me sangra un poco la herida, ¿es normal?",
         "me pican unas ronchitas pequeñas solo ahí, respiro normal",
     ],
