@@ -51,10 +51,13 @@ class Verdict:
     concern: str | None = None
 
 
-def _emergency(kind: str, suspected: str | None) -> str:
+def _emergency(kind: str, suspected: str | None, despair_first: bool = False) -> str:
     """Pills taken or about to be taken, told as despair ("I'm going to take the rest tonight"),
-    get the crisis reply, which also gives the emergency number."""
-    return SELF_HARM if kind == OVERDOSE and suspected == SUSPECTED_SELF_HARM else kind
+    and a physical sign in a message the classifier reads as despair more than as an emergency
+    ("they want to cut into my chest again. I'm done."), get the crisis reply, which also gives
+    the emergency number."""
+    despair = suspected == SUSPECTED_SELF_HARM and (kind == OVERDOSE or despair_first)
+    return SELF_HARM if despair else kind
 
 
 def weigh(finding: Mapping[str, Any] | None, scores: Mapping[str, float] | None,
@@ -72,7 +75,8 @@ def weigh(finding: Mapping[str, Any] | None, scores: Mapping[str, float] | None,
     if finding["sign"]:
         # A sign alone ("pills", "blood") is no concern; with a sure classifier it is certain.
         if scores is not None and scores[EMERGENCY_PEAK] >= config["sign_threshold"]:
-            return Verdict(emergency=_emergency(kind, suspected))
+            despair_first = scores[SELF_HARM_SCORE] >= scores[EMERGENCY_SCORE]
+            return Verdict(emergency=_emergency(kind, suspected, despair_first))
         # An uncertain statement beside the sign keeps its line ("could it be an allergic
         # reaction?"), unless the classifier suspects self-harm.
         if finding.get("stated") and suspected not in CRISIS_CONCERNS:

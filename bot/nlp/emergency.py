@@ -61,6 +61,8 @@ UNSETTLED = frozenset({HYPOTHETICAL, HABITUAL, EARLIER, OTHER_PERSON, MILD, IN_G
                        NORMAL_QUESTION})
 # Contexts that leave a statement only possible, whatever else is said.
 POSSIBLE = frozenset({HYPOTHETICAL, MILD, IN_GENERAL, REPORTED})
+# Contexts of a question that a sentence saying "it is happening to me now" answers.
+ASKED = frozenset({HYPOTHETICAL, NORMAL_QUESTION, IN_GENERAL})
 
 
 @dataclass(frozen=True)
@@ -226,6 +228,10 @@ class EmergencyDetector:
         self._over = Matcher(nlp.vocab)
         if context.get("over"):
             self._over.add("OVER", token_patterns([rule["pattern"] for rule in context["over"]]))
+        # "Is it normal that ...? It's happening to me right now."
+        self._mine = Matcher(nlp.vocab)
+        if context.get("mine"):
+            self._mine.add("MINE", token_patterns([rule["pattern"] for rule in context["mine"]]))
         self._idioms = Matcher(nlp.vocab)
         self._idioms.add("IDIOM", token_patterns([rule["pattern"] for rule in context["idioms"]]))
 
@@ -313,6 +319,10 @@ class EmergencyDetector:
         # "Is it normal that the dressing is soaked? I've changed it twice in half an hour":
         # the sentence after such a question may say it is happening now.
         after = {prior: sent for sent, prior in before.items()}
+        # A sentence that says it is happening to her now makes what she asked in it or just
+        # before it hers and now ("¿es normal que me duela el pecho así? Me está pasando ahorita").
+        mine = ({doc[start].sent.start for _, start, _ in self._mine(doc)}
+                if len(self._mine) else set())
         for target, categories in self._read_context(doc, targets):
             label = target.label_
             kind, weak = label.split(GROUP)[0].removesuffix(WEAK), label.endswith(WEAK)
@@ -332,8 +342,11 @@ class EmergencyDetector:
             if (kind == SELF_HARM and any(token.lower_ in PAST_WISHES for token in wish)
                     and target.sent.start not in now):
                 categories |= {HISTORICAL}
-            is_now = target.sent.start in now or (NORMAL_QUESTION in categories
-                                                  and after.get(target.sent.start) in now)
+            answered = target.sent.start in mine or after.get(target.sent.start) in mine
+            if answered:
+                categories -= ASKED
+            is_now = answered or target.sent.start in now or (
+                NORMAL_QUESTION in categories and after.get(target.sent.start) in now)
             certain = judge(kind, categories, is_now, weak)
             if certain is None:
                 continue

@@ -5,7 +5,8 @@ Patients type Spanish as they say it: "pexo" and "pecho", "braso" and "brazo", "
 sound to letters almost one to one, so a few rewrites give every such spelling one key: no
 accents, b for v, y for ll, k for a hard c or qu, s for a soft c or z, j for a soft g, no silent
 h, ch for a texted x, one letter for a doubled one, and one sign for r and l at the end of a
-syllable (Caribbean "puelta" for "puerta"). The safety rules match on this key (token.norm_), so
+syllable (Caribbean "puelta" for "puerta"); texting shorthand ("m", "q", "d", "toy") is read as
+its word first. The safety rules match on this key (token.norm_), so
 one listed spelling covers the others. No maintained library gives such a key for Spanish (the
 phonetic libraries on PyPI are built for English names, or unmaintained); this is the
 well-known rewrite set of Spanish phonetic matching, kept short.
@@ -37,6 +38,11 @@ _RULES = (
     (r"[rl](?=[^aeiouy]|$)", "R"),
 )
 REWRITES = tuple((re.compile(pattern), replacement) for pattern, replacement in _RULES)
+# Texting shorthand, read as the word it stands for before the rewrites ("m acabo d desmayar",
+# "toy mareada", "dsps d la biopsia").
+SHORTHAND = {"m": "me", "q": "que", "k": "que", "d": "de", "x": "por", "xq": "porque",
+             "pq": "porque", "toy": "estoy", "ta": "esta", "tmb": "tambien", "tb": "tambien",
+             "dsps": "despues", "bn": "bien"}
 
 
 def spelling_key(word: str) -> str:
@@ -44,6 +50,7 @@ def spelling_key(word: str) -> str:
     plain = fold(word)
     if not plain.isalpha():
         return plain
+    plain = SHORTHAND.get(plain, plain)
     for pattern, replacement in REWRITES:
         plain = pattern.sub(replacement, plain)
     return plain or word

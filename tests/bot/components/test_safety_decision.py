@@ -75,6 +75,12 @@ def test_thresholds_are_ordered() -> None:
          Verdict(emergency=SELF_HARM)),
         (finding(OVERDOSE, sign=True), scores(peak=SIGN, self_harm=RISK),
          Verdict(emergency=SELF_HARM)),
+        # A confirmed physical sign in a message read as despair more than as an emergency: the
+        # crisis reply too.
+        (finding("chest_pain", sign=True), scores(peak=SIGN, self_harm=RISK),
+         Verdict(emergency=SELF_HARM)),
+        (finding("chest_pain", sign=True), scores(peak=SIGN, emergency=0.5, self_harm=RISK),
+         Verdict(emergency="chest_pain")),
         (finding(OVERDOSE, certain=True), scores(peak=CONFIRM, self_harm=RISK - 0.01),
          Verdict(emergency=OVERDOSE)),
         # Despair read by the classifier confirms a certain rule finding too.

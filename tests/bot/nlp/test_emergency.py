@@ -327,6 +327,9 @@ def test_figurative_past_and_denied_are_not_emergencies(detect: Detect, text: st
                       "her biopsy"),
         ("breathing", "my husband keeps saying he can't breathe when he thinks about losing me"),
         ("infection", "what ought i do should the breast become red and feverish afterwards?"),
+        ("chest_pain", "my brother in ohio had chest pain yesterday and still won't see a doctor"),
+        ("breathing", "my wife is three states away and texted that she's been short of breath "
+                      "since sunday"),
     ],
 )
 def test_hypothetical_or_someone_else_is_uncertain(detect: Detect, kind: str, text: str) -> None:
@@ -375,7 +378,13 @@ def test_hypothetical_or_someone_else_is_uncertain(detect: Detect, kind: str, te
         ("bleeding", "the biopsy hole fills a fresh pad every few minutes and it's been over an "
                      "hour"),
         # A confession, not a guess.
-        ("overdose", "so i may have taken like 12 of my anxiety pills at once. feeling very floaty"),
+        ("overdose", "so i may have taken like 12 of my anxiety pills at once. feeling very "
+                     "floaty"),
+        # A question answered by the next sentence: it is hers, and now.
+        ("overdose", "is it dangerous if somebody take 25 advil in one day? because i did, now i "
+                     "have ringing in ears"),
+        ("allergic_reaction", "is it normal that my lips are swelling? it's happening to me right "
+                              "now"),
     ],
 )
 def test_happening_now_outweighs_other_people_and_earlier_events(
@@ -530,6 +539,10 @@ def test_a_sign_in_an_unsettled_context_is_dropped(
         "it's not bleeding at all and the swelling has gone down",
         "my last biopsy site got infected, red hot boob, fever, antibiotics. it healed fine.",
         "do i keep taking my blood pressure and heart pills on the day of my callback?",
+        "i'm not feeling faint or anything, but i get queasy thinking about needles",
+        "i didn't faint, i just felt a bit off standing up too fast",
+        "got mastitis w fever n a red swollen boob after my 1st kid. long gone.",
+        "after top surgery i had a hematoma and lost a lot of blood, that was 2019.",
     ],
 )
 def test_denials_lists_and_idioms_raise_nothing(

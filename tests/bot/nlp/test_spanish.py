@@ -174,6 +174,12 @@ def spanish() -> SpanishSafety:
         ("chest_pain", "ahorita estoy en el piso, estoy bien pálida y sudando, ¿es normal?"),
         ("bleeding", "hace una hora la gasa no deja de llenarse de sangre, ya se pasó a la sábana"),
         ("chest_pain", "ay dios, me está dando algo en el pecho, un dolor que me aplasta"),
+        # A question answered by the next sentence; texting shorthand.
+        ("chest_pain", "¿es normal que a una le duela el pecho así y se le duerma el brazo? me "
+                       "está pasando ahorita"),
+        (OVERDOSE, "¿es peligroso tomarse una caja entera de naproxeno? mi tía lo hizo hace dos "
+                   "horas, está aquí conmigo"),
+        ("fainting", "m acabo d desmayar en la sala d espera"),
         ("bleeding", "¿es normal que el apósito esté completamente rojo y gotee al suelo? lo he "
                      "cambiado dos veces en media hora y sigue igual"),
     ],
@@ -340,6 +346,7 @@ def test_two_physical_signs_happening_now_are_certain(spanish: SpanishSafety) ->
         "mi prima intentó suicidarse hace años; ya está en tratamiento y le va bien",
         "ya no puedo más con el trabajo y la casa 😩 pero bueno, aquí seguimos",
         "en la consulta le dije 'me quiero morir' por el dolor de la compresión",
+        "en mi juventud pensé en quitarme la vida, pero eso quedó atrás hace veinte años",
     ],
 )
 def test_spanish_crisis_words_taken_back_or_over_bring_the_crisis_line_only(
