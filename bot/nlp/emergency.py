@@ -124,10 +124,10 @@ def _spoken_of(categories: set[str]) -> bool:
 
 
 def _category(name: str) -> str:
-    """EARLIER_EVENT, HYPOTHETICAL_CAUSE, REPORTED_IN_CARE and the like are their category to the
-    judge: their own names keep medspaCy from cutting a rule's scope at the next rule of its
-    category."""
-    return next((base for base in (HISTORICAL, EARLIER, HYPOTHETICAL, REPORTED)
+    """EARLIER_EVENT, HYPOTHETICAL_CAUSE, REPORTED_IN_CARE, MILD_MUSCLE and the like are their
+    category to the judge: their own names keep medspaCy from cutting a rule's scope at the next
+    rule of its category."""
+    return next((base for base in (HISTORICAL, EARLIER, HYPOTHETICAL, REPORTED, MILD)
                  if name.startswith(base)), name)
 
 
@@ -359,7 +359,7 @@ class EmergencyDetector:
                 groups.setdefault(kind, {}).setdefault(label, []).append(certain)
             else:
                 verdicts.append(Finding(kind, certain, sign=weak and kind != SELF_HARM))
-            if weak and kind != SELF_HARM and target.sent.start in firm_sentences:
+            if weak and kind != SELF_HARM and (answered or target.sent.start in firm_sentences):
                 signs_now.setdefault(kind, set()).add(target.text)
         for kind, judged in groups.items():
             if len(judged) == len(self._together[kind]):

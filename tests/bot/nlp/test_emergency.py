@@ -330,6 +330,9 @@ def test_figurative_past_and_denied_are_not_emergencies(detect: Detect, text: st
         ("chest_pain", "my brother in ohio had chest pain yesterday and still won't see a doctor"),
         ("breathing", "my wife is three states away and texted that she's been short of breath "
                       "since sunday"),
+        ("bleeding", "could i bleed out or stop breathing?"),
+        ("fainting", "if i pass out during the biopsy, what happens? i passed out getting my ears "
+                     "pierced at twelve"),
     ],
 )
 def test_hypothetical_or_someone_else_is_uncertain(detect: Detect, kind: str, text: str) -> None:
@@ -385,6 +388,11 @@ def test_hypothetical_or_someone_else_is_uncertain(detect: Detect, kind: str, te
                      "have ringing in ears"),
         ("allergic_reaction", "is it normal that my lips are swelling? it's happening to me right "
                               "now"),
+        ("overdose", "is it bad if i took like 20 tylenol today for the soreness?"),
+        ("chest_pain", "right now i have pressure in the center of my chest that started while "
+                       "i was watching tv"),
+        ("bleeding", "the biopsy site has been leaking red since 3pm, i've gone through a whole "
+                     "box of gauze"),
     ],
 )
 def test_happening_now_outweighs_other_people_and_earlier_events(
@@ -543,6 +551,11 @@ def test_a_sign_in_an_unsettled_context_is_dropped(
         "i didn't faint, i just felt a bit off standing up too fast",
         "got mastitis w fever n a red swollen boob after my 1st kid. long gone.",
         "after top surgery i had a hematoma and lost a lot of blood, that was 2019.",
+        "my husband says i'm going to give myself a heart attack over this",
+        "i took one extra ibuprofen by mistake today, so four total instead of three",
+        "i'm bleeding out on parking fees at the imaging center",
+        "i'm an emergency room nurse and i'm terrified of needles",
+        "i have a few itchy red bumps where the tape was. no swelling and i'm breathing fine.",
     ],
 )
 def test_denials_lists_and_idioms_raise_nothing(

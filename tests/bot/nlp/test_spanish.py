@@ -180,6 +180,11 @@ def spanish() -> SpanishSafety:
         (OVERDOSE, "¿es peligroso tomarse una caja entera de naproxeno? mi tía lo hizo hace dos "
                    "horas, está aquí conmigo"),
         ("fainting", "m acabo d desmayar en la sala d espera"),
+        ("bleeding", "está botando sangre sin pará, la sábana está empapá"),
+        ("allergic_reaction", "tengo la cara hinchadísima y los ojos casi cerrados"),
+        (SELF_HARM, "ojalá no me despierte mañana. todavía tengo aquí todas las pastillas de mi "
+                    "papá"),
+        (OVERDOSE, "empecé a tomarlas y ya no sé si fueron doce o quince"),
         ("bleeding", "¿es normal que el apósito esté completamente rojo y gotee al suelo? lo he "
                      "cambiado dos veces en media hora y sigue igual"),
     ],
@@ -237,6 +242,10 @@ def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text
         "cero sangre, cero fiebre, la herida cerró bonito",
         "no es dolor de pecho tipo infarto, es como un pellizco cuando me muevo",
         "me arde horrible el pecho, pero son las agruras de tanto café",
+        "estoy que me da un infarto cada vez que suena el teléfono",
+        "me estoy ahogando en dudas: ¿las microcalcificaciones se quitan solas?",
+        "anoche me faltaba el aire por los nervios, pero se me pasó en diez minutos",
+        "¿la biopsia estereotáctica duele mucho? ¿sangra?",
         "me estoy desangrando... pero en la farmacia, con tanto estudio",
     ],
 )
