@@ -6,10 +6,10 @@ sound to letters almost one to one, so a few rewrites give every such spelling o
 accents, b for v, y for ll, k for a hard c or qu, s for a soft c or z, j for a soft g, no silent
 h, ch for a texted x, one letter for a doubled one, and one sign for r and l at the end of a
 syllable (Caribbean "puelta" for "puerta"); texting shorthand ("m", "q", "d", "toy") is read as
-its word first. The safety rules match on this key (token.norm_), so
-one listed spelling covers the others. No maintained library gives such a key for Spanish (the
-phonetic libraries on PyPI are built for English names, or unmaintained); this is the
-well-known rewrite set of Spanish phonetic matching, kept short.
+its word first. The safety rules match on this key (token.norm_), so one listed spelling covers
+the others. No maintained library gives such a key for Spanish (the phonetic libraries on PyPI
+are built for English names, or unmaintained); this is the well-known rewrite set of Spanish
+phonetic matching, kept short.
 """
 
 from __future__ import annotations

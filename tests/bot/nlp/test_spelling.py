@@ -25,6 +25,9 @@ from bot.nlp.spelling import spelling_key
         ("rresponde", "responde"),  # a doubled letter
         ("desmayó", "desmayo"),  # no accents
         ("voi", "voy"),  # i for a final y
+        ("m", "me"),  # texting shorthand
+        ("toy", "estoy"),
+        ("dsps", "después"),
     ],
 )
 def test_spellings_by_ear_share_the_listed_words_key(typed: str, listed: str) -> None:
