@@ -124,10 +124,11 @@ def _spoken_of(categories: set[str]) -> bool:
 
 
 def _category(name: str) -> str:
-    """EARLIER_EVENT, HYPOTHETICAL_CAUSE, REPORTED_IN_CARE, MILD_MUSCLE and the like are their
-    category to the judge: their own names keep medspaCy from cutting a rule's scope at the next
-    rule of its category."""
-    return next((base for base in (HISTORICAL, EARLIER, HYPOTHETICAL, REPORTED, MILD)
+    """EARLIER_EVENT, HYPOTHETICAL_CAUSE, REPORTED_IN_CARE, MILD_MUSCLE, HABITUAL_DAILY,
+    NORMAL_QUESTION_BAD and the like are their category to the judge: their own names keep
+    medspaCy from cutting a rule's scope at the next rule of its category."""
+    return next((base for base in (HISTORICAL, EARLIER, HYPOTHETICAL, REPORTED, MILD, HABITUAL,
+                                   NORMAL_QUESTION)
                  if name.startswith(base)), name)
 
 
@@ -178,6 +179,8 @@ class EmergencyDetector:
         self._phrases = PhraseMatcher(nlp.vocab, attr="NORM" if key else "LOWER")
         self._patterns = Matcher(nlp.vocab)
         self._together: dict[str, list[str]] = {}
+        self._told_before = {kind: frozenset(rules.get("told_before", []))
+                             for kind, rules in kinds.items()}
 
         def phrase_docs(phrases: list[str]) -> list[Doc]:
             docs = [nlp.make_doc(phrase) for phrase in phrases]
@@ -334,9 +337,16 @@ class EmergencyDetector:
                 categories |= {HISTORICAL}
             if with_her:
                 categories -= {OTHER_PERSON}
+            # In a story ("I've fainted at two of my appointments. ..."), a faint told as done is
+            # one of its events; a message that is only "I fainted" is about now.
+            if len(sentences) > 1 and target[0].lower_ in self._told_before[kind]:
+                categories |= {EARLIER}
             # A bare "now" does not revive a sign, nor what someone else usually has ("my
             # mother-in-law always gets short of breath when nervous, and now she is nervous").
-            firm = weak or len(categories & (GENERAL | {EARLIER})) >= 2
+            # Nor a count of pills she usually takes ("9 pills in the morning, 4 at night, and now
+            # my doctor wants to add calcium"): that is her regimen.
+            firm = (weak or len(categories & (GENERAL | {EARLIER})) >= 2
+                    or (kind == OVERDOSE and HABITUAL in categories))
             now = firm_sentences if firm and kind != SELF_HARM else acute_sentences
             wish = doc[max(target.sent.start, target.start - 2):target.start + 1]
             if (kind == SELF_HARM and any(token.lower_ in PAST_WISHES for token in wish)

@@ -147,6 +147,11 @@ POSITIVE = [
     ("allergic_reaction", "is it normal that my lips are swelling right now since the "
                           "injection?"),
     ("fainting", "i nearly fainted twice just now and i still feel like i'm going to."),
+    ("overdose", "my 4 year old swallowed a bunch of my blood pressure pills, what do i do"),
+    ("overdose", "the toddler ate a whole jar of gummy vitamins"),
+    ("overdose", "my sister took a handful of pills and won't answer me when i shake her"),
+    ("bleeding", "is it normal that blood is dripping off my elbow? it's been going for 30 "
+                 "minutes"),
     # "all over" is not "it's all over".
     ("infection", "3 days after the biopsy i've got a fever of 38.7 and the breast is red "
                   "all over"),
@@ -556,6 +561,15 @@ def test_a_sign_in_an_unsettled_context_is_dropped(
         "i'm bleeding out on parking fees at the imaging center",
         "i'm an emergency room nurse and i'm terrified of needles",
         "i have a few itchy red bumps where the tape was. no swelling and i'm breathing fine.",
+        # A regimen is no overdose, whatever "now" follows it.
+        "i swallow 8 pills every morning and now they want to add vitamin d",
+        "the pill organizer for my dad is a nightmare, can calcium go in with his heart pills",
+        "all 20 of her sleeping pills are still in the bottle, i counted",
+        "no redness, no fever, just itchy under the dressing",
+        "my friend overdosed in 2015. i'm managing my mom's meds on top of everything now",
+        "the nurses took her inside quickly when she couldn't breathe, it scared me",
+        # A faint told as done, one event of a story.
+        "i've fainted at my last two checkups. what are macrocalcifications?",
     ],
 )
 def test_denials_lists_and_idioms_raise_nothing(

@@ -180,6 +180,9 @@ def spanish() -> SpanishSafety:
         (OVERDOSE, "¿es peligroso tomarse una caja entera de naproxeno? mi tía lo hizo hace dos "
                    "horas, está aquí conmigo"),
         ("fainting", "m acabo d desmayar en la sala d espera"),
+        (OVERDOSE, "mi nieto se tomó el jarabe y se lo bebió casi entero, está aquí conmigo"),
+        (OVERDOSE, "me tomé dos cajas de ibuprofeno esta tarde"),
+        (OVERDOSE, "mi hermana está aquí y el frasco de clonazepam está vacío"),
         ("bleeding", "está botando sangre sin pará, la sábana está empapá"),
         ("allergic_reaction", "tengo la cara hinchadísima y los ojos casi cerrados"),
         (SELF_HARM, "ojalá no me despierte mañana. todavía tengo aquí todas las pastillas de mi "
@@ -244,6 +247,7 @@ def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text
         "me arde horrible el pecho, pero son las agruras de tanto café",
         "estoy que me da un infarto cada vez que suena el teléfono",
         "me estoy ahogando en dudas: ¿las microcalcificaciones se quitan solas?",
+        "tengo el pecho un poco adolorido desde la mamografía",
         "anoche me faltaba el aire por los nervios, pero se me pasó en diez minutos",
         "¿la biopsia estereotáctica duele mucho? ¿sangra?",
         "me estoy desangrando... pero en la farmacia, con tanto estudio",
@@ -284,6 +288,7 @@ def test_figures_of_speech_denials_and_the_past_raise_nothing(
         "¿el calcio en las arterias tiene que ver con los infartos?",
         "mi vecina se desmayó en su biopsia la semana pasada y ahora me da miedo",
         "mi hermana está internada porque sangró mucho, ya la están atendiendo",
+        "mi papá está internado, ya lo están atendiendo porque le dolía el pecho",
         "mi suegra, que vive en ponce, siempre dice que le falta el aire cuando se pone nerviosa, "
         "y ahora está nerviosa",
         "me sangra un poco la herida, ¿es normal?",
@@ -328,6 +333,9 @@ def test_a_question_opened_with_its_mark_keeps_its_context(spanish: SpanishSafet
         "mi tía dice que tiene un plan para no sufrir",
         "estoy en el puente cerca de la clínica",
         "esta es la última vez que les escribo",
+        "no pienso estar para cuando llamen con la biopsia",
+        "ya no hace falta que me llame la doctora",
+        "le regalé a mi prima mis joyas",
     ],
 )
 def test_a_lone_spanish_sign_of_self_harm_brings_the_crisis_line(
