@@ -152,6 +152,12 @@ POSITIVE = [
     ("overdose", "my sister took a handful of pills and won't answer me when i shake her"),
     ("bleeding", "is it normal that blood is dripping off my elbow? it's been going for 30 "
                  "minutes"),
+    # A question that presupposes what she has, with a sign of now.
+    ("breathing", "should i be worried that i can't get a breath in right now?"),
+    ("allergic_reaction", "do i need the er if my lips are swelling? took the new pills 10 min "
+                          "ago"),
+    ("overdose", "how bad is it that i took like 20 advil since noon, my ears are ringing now"),
+    ("bleeding", "is it supposed to keep pouring blood like this? it's been going for 40 minutes"),
     # "all over" is not "it's all over".
     ("infection", "3 days after the biopsy i've got a fever of 38.7 and the breast is red "
                   "all over"),
