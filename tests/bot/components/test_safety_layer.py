@@ -148,7 +148,7 @@ def test_spanglish_is_read_in_its_spanish_context(
 def test_spanglish_keeps_what_the_english_rules_find_certain(
     layer: SafetyRuleLayer, nlp: Language
 ) -> None:
-    message = read(layer, nlp, "i keep almost passing out, todo se pone negro cuando me paro")
+    message = read(layer, nlp, "i keep almost passing out, todo se pone negro a veces")
     finding = message.get(RULE_FINDING_KEY)
     assert finding and finding["certain"] and finding["kind"] == "fainting"
 
