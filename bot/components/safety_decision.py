@@ -4,8 +4,11 @@ Neither alone replaces an answer with the emergency reply: a rule's certain find
 classifier not to rule it out (a plain question such as "can calcium deposits cause chest
 pain?" matches the rules but scores near zero), and a physical sign the rules found ("my
 dressing is soaked") becomes certain only when the classifier is sure the message describes an
-emergency. Whatever is left possible adds a safety line under the answer. Self-harm is never
-weighed down: the rules' crisis finding always stands.
+emergency. The model learned from independent writers' messages (LearnedRisk) is a second
+reader: when it is sure of an emergency, what the rules found but left uncertain becomes
+certain; when it reads despair, the answer gets the crisis line. Whatever is left possible adds
+a safety line under the answer. Self-harm is never weighed down: the rules' crisis finding
+always stands.
 """
 
 from __future__ import annotations
@@ -21,7 +24,8 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.components.safety_layer import RULE_FINDING_KEY, decide
+from bot.components.learned_risk import LEARNED_RISK_KEY, LearnedRisk, Reading
+from bot.components.safety_layer import RULE_FINDING_KEY, RULES_ALONE, decide
 from bot.components.topic_classifier import (
     EMERGENCY_PEAK,
     EMERGENCY_SCORE,
@@ -61,33 +65,44 @@ def _emergency(kind: str, suspected: str | None, despair_first: bool = False) ->
 
 
 def weigh(finding: Mapping[str, Any] | None, scores: Mapping[str, float] | None,
-          config: Mapping[str, float]) -> Verdict:
-    """The rules' finding (kind, certain, sign) against the classifier's scores."""
-    suspected = None
+          config: Mapping[str, float], learned: Reading | None = None) -> Verdict:
+    """The rules' finding (kind, certain, sign) against the classifier's scores and the
+    learned model's probabilities."""
+    despair = learned is not None and learned.self_harm >= config["learned_despair_threshold"]
+    alarmed = learned is not None and learned.emergency >= config["learned_line_threshold"]
     if scores is not None:
-        if scores[SELF_HARM_SCORE] >= config["risk_threshold"]:
-            suspected = SUSPECTED_SELF_HARM
-        elif scores[EMERGENCY_SCORE] >= config["risk_threshold"]:
-            suspected = UNSPECIFIED
+        despair = despair or scores[SELF_HARM_SCORE] >= config["risk_threshold"]
+        alarmed = alarmed or scores[EMERGENCY_SCORE] >= config["risk_threshold"]
+    suspected = SUSPECTED_SELF_HARM if despair else UNSPECIFIED if alarmed else None
     if not finding:
         return Verdict(concern=suspected)
     kind = finding["kind"]
+    confirmed = (kind != SELF_HARM and learned is not None
+                 and learned.emergency >= config["learned_confirm_threshold"])
     if finding["sign"]:
         # A sign alone ("pills", "blood") is no concern; with a sure classifier it is certain.
-        if scores is not None and scores[EMERGENCY_PEAK] >= config["sign_threshold"]:
-            despair_first = scores[SELF_HARM_SCORE] >= scores[EMERGENCY_SCORE]
+        if confirmed or (scores is not None
+                         and scores[EMERGENCY_PEAK] >= config["sign_threshold"]):
+            despair_first = (scores is not None
+                             and scores[SELF_HARM_SCORE] >= scores[EMERGENCY_SCORE])
             return Verdict(emergency=_emergency(kind, suspected, despair_first))
         # An uncertain statement beside the sign keeps its line ("could it be an allergic
         # reaction?"), unless the classifier suspects self-harm.
         if finding.get("stated") and suspected not in CRISIS_CONCERNS:
             return Verdict(concern=finding["stated"])
         return Verdict(concern=suspected)
-    if scores is None or kind == SELF_HARM:
-        # No classifier to ask (input it cannot read), or a crisis: the rules stand alone.
-        return Verdict(emergency=kind) if finding["certain"] else Verdict(concern=kind)
+    # A certain finding in a message the learned model is sure is no emergency (a story of
+    # the past, someone else's, a figure of speech) keeps the answer and gets a line.
+    vetoed = learned is not None and learned.rules_out(kind, config["learned_veto_threshold"])
+    if scores is None or kind == SELF_HARM or finding.get(RULES_ALONE):
+        # No classifier to ask (input it cannot read), a crisis, or the Spanish rules.
+        if confirmed or (finding["certain"] and not vetoed):
+            return Verdict(emergency=_emergency(kind, suspected))
+        despairing = kind != SELF_HARM and suspected in CRISIS_CONCERNS
+        return Verdict(concern=suspected if despairing else kind)
     # A classifier that reads despair rather than a physical emergency does not rule it out.
     risk = max(scores[EMERGENCY_PEAK], scores[SELF_HARM_SCORE])
-    if finding["certain"] and risk >= config["confirm_threshold"]:
+    if confirmed or (finding["certain"] and risk >= config["confirm_threshold"] and not vetoed):
         return Verdict(emergency=_emergency(kind, suspected))
     # The rules' kind names the line, unless the classifier suspects self-harm.
     if suspected in CRISIS_CONCERNS:
@@ -103,7 +118,7 @@ class SafetyDecision(GraphComponent, IntentClassifier):
 
     @classmethod
     def required_components(cls) -> List[type]:
-        return [TopicClassifier]
+        return [TopicClassifier, LearnedRisk]
 
     @staticmethod
     def get_default_config() -> Dict[str, Any]:
@@ -115,6 +130,14 @@ class SafetyDecision(GraphComponent, IntentClassifier):
             "confirm_threshold": 0.2,
             # A physical sign becomes certain when a sentence scores at least this.
             "sign_threshold": 0.9,
+            # The learned model's emergency probability from which an uncertain finding is
+            # certain and from which the answer gets a safety line, and its self-harm
+            # probability from which the answer gets the crisis line.
+            "learned_confirm_threshold": 0.9,
+            "learned_line_threshold": 0.6,
+            "learned_despair_threshold": 0.5,
+            # Its no-emergency probability from which a certain finding only adds a line.
+            "learned_veto_threshold": 0.95,
         }
 
     def __init__(self, config: Dict[str, Any]) -> None:
@@ -132,11 +155,11 @@ class SafetyDecision(GraphComponent, IntentClassifier):
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
-            if message.get(EMERGENCY_KEY) or message.get(SAFETY_CONCERN_KEY):
-                # Settled by the rule layer (crisis language, a Spanish message's rules).
+            if message.get(EMERGENCY_KEY):
+                # Settled by the rule layer (crisis language, a Spanish message's certain rules).
                 continue
             verdict = weigh(message.get(RULE_FINDING_KEY), message.get(RISK_SCORES_KEY),
-                            self._config)
+                            self._config, message.get(LEARNED_RISK_KEY))
             if verdict.emergency:
                 logger.info("Emergency (%s): emergency reply.", verdict.emergency)
                 message.set(EMERGENCY_KEY, verdict.emergency, add_to_output=True)

@@ -31,7 +31,6 @@ from bot.contract import (
     INPUT_ISSUE_KEY,
     LANGUAGE_KEY,
     OPTION_KEY,
-    SAFETY_CONCERN_KEY,
     SELF_HARM,
     SPANISH,
 )
@@ -45,6 +44,8 @@ logger = logging.getLogger(__name__)
 
 # Where the rules leave their finding for SafetyDecision (not part of the parse output).
 RULE_FINDING_KEY = "rule_finding"
+# Marks a finding that the topic classifier's scores need not confirm.
+RULES_ALONE = "rules_alone"
 # Why the input screen would not answer a message that a later component may still place.
 SCREENED_OUT_KEY = "screened_out"
 # What the identifier found for a message the screen let through (language.Identified), so that
@@ -174,8 +175,9 @@ def mark_language(message: Message, text: str) -> None:
 def read_spanish(message: Message, finding: Finding | None) -> bool:
     """Marks a message that is not English as Spanish when its Spanish rules find an emergency
     or the identifier leans Spanish, so that the topic classifier reads it in Spanish; True
-    when a certain emergency settles the turn. A physical sign is left to SafetyDecision, which
-    weighs it against the Spanish classifier as it does in English."""
+    when a certain finding leaves nothing more for this layer to read. Only crisis language
+    settles the turn here; every other finding is SafetyDecision's, and a physical sign is
+    weighed against the Spanish classifier as it is in English."""
     if finding is None or finding.sign:
         if language.identify(message.get(TEXT) or "").language == SPANISH:
             message.set(LANGUAGE_KEY, SPANISH, add_to_output=True)
@@ -183,13 +185,15 @@ def read_spanish(message: Message, finding: Finding | None) -> bool:
                 message.set(RULE_FINDING_KEY, asdict(finding))
         return False
     message.set(LANGUAGE_KEY, SPANISH, add_to_output=True)
-    if finding.certain:
-        logger.info("Spanish emergency rule matched (%s).", finding.kind)
-        message.set(EMERGENCY_KEY, finding.kind, add_to_output=True)
+    if finding.certain and finding.kind == SELF_HARM:
+        logger.info("Spanish crisis rule matched.")
+        message.set(EMERGENCY_KEY, SELF_HARM, add_to_output=True)
         decide(message, EMERGENCY)
         return True
-    message.set(SAFETY_CONCERN_KEY, finding.kind, add_to_output=True)
-    return False
+    # SafetyDecision weighs it with the learned model; the Spanish classifier, which has seen
+    # few emergencies, is not asked to confirm it.
+    message.set(RULE_FINDING_KEY, {**asdict(finding), RULES_ALONE: True})
+    return finding.certain
 
 
 def decide(message: Message, intent: str) -> None:

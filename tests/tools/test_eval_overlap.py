@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from tools.eval.data import TRAINING_DIR, load_heldout, load_training
+from bot.components.learned_risk import load_corpus
+from tools.eval.data import ROOT, TRAINING_DIR, load_heldout, load_training
 from tools.eval.languages import load_spanish
 from tools.eval.overlap import overlaps
 from tools.eval.patient_sets import SPLITS, load_narrative, load_safety, load_spanish_safety
@@ -34,7 +35,9 @@ def test_no_evaluation_item_is_a_training_example() -> None:
         evaluation += load_spanish(split)
         evaluation += [item.text for item in load_spanish_safety(split)]
     english, spanish = load_training(), load_training(TRAINING_DIR / "es")
-    training = [example.text for example in (*english, *spanish)]
+    writers = load_corpus(ROOT / "data" / "writers").texts
+    training = [example.text for example in (*english, *spanish)] + writers
     assert len(evaluation) > 700 and len(english) > 1000 and len(spanish) > 500
+    assert len(writers) > 5000
     # The training side only: a failure must not show a locked evaluation message.
     assert [o.training for o in overlaps(evaluation, training)] == []

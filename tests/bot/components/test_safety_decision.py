@@ -9,8 +9,9 @@ import pytest
 from rasa.shared.nlu.constants import INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.components.learned_risk import LEARNED_RISK_KEY, Reading
 from bot.components.safety_decision import SafetyDecision, Verdict, weigh
-from bot.components.safety_layer import RULE_FINDING_KEY
+from bot.components.safety_layer import RULE_FINDING_KEY, RULES_ALONE
 from bot.components.topic_classifier import (
     EMERGENCY_PEAK,
     EMERGENCY_SCORE,
@@ -29,6 +30,10 @@ from bot.contract import (
 CONFIG = SafetyDecision.get_default_config()
 CONFIRM, SIGN, RISK = (CONFIG[key] for key in
                        ("confirm_threshold", "sign_threshold", "risk_threshold"))
+SURE, LINE, DESPAIR, VETO = (CONFIG[key] for key in (
+    "learned_confirm_threshold", "learned_line_threshold", "learned_despair_threshold",
+    "learned_veto_threshold"))
+LEARNED_KINDS = frozenset({"bleeding", "chest_pain", OVERDOSE})
 
 
 def finding(kind: str, certain: bool = False, sign: bool = False,
@@ -41,9 +46,60 @@ def scores(peak: float = 0.0, emergency: float = 0.0, self_harm: float = 0.0) ->
             SELF_HARM_SCORE: self_harm}
 
 
+def reading(emergency: float = 0.0, self_harm: float = 0.0) -> Reading:
+    return Reading(emergency=emergency, self_harm=self_harm,
+                   not_emergency=1.0 - emergency - self_harm, kinds=LEARNED_KINDS)
+
+
 def test_thresholds_are_ordered() -> None:
     # A certain rule needs little agreement; a sign needs a sure classifier.
     assert 0 < CONFIRM < RISK < SIGN < 1
+    # The learned model adds a line long before it may confirm a finding.
+    assert 0 < DESPAIR <= LINE < SURE < 1 and 0.5 < VETO < 1
+
+
+@pytest.mark.parametrize(
+    ("found", "scored", "learned", "expected"),
+    [
+        # Sure of an emergency: what the rules left possible is certain.
+        (finding("bleeding"), scores(), reading(emergency=SURE), Verdict(emergency="bleeding")),
+        (finding("bleeding"), scores(), reading(emergency=SURE - 0.01),
+         Verdict(concern="bleeding")),
+        (finding("chest_pain", sign=True), scores(), reading(emergency=SURE),
+         Verdict(emergency="chest_pain")),
+        # Sure it is none, of a kind it learned: a certain finding keeps the answer, with a line.
+        (finding("bleeding", certain=True), scores(peak=1.0), reading(),
+         Verdict(concern="bleeding")),
+        (finding("bleeding", certain=True), scores(peak=1.0),
+         reading(emergency=1.0 - VETO + 0.01), Verdict(emergency="bleeding")),
+        # A kind it never learned is the rules' alone ("he doesn't know what year it is").
+        (finding("general", certain=True), scores(peak=1.0), reading(),
+         Verdict(emergency="general")),
+        # Crisis language is never weighed down by it.
+        (finding(SELF_HARM, certain=True), scores(), reading(), Verdict(emergency=SELF_HARM)),
+        # The Spanish rules need no classifier's confirmation; the learned model may rule out.
+        ({**finding("fainting", certain=True), RULES_ALONE: True}, scores(),
+         reading(emergency=0.5), Verdict(emergency="fainting")),
+        ({**finding("bleeding", certain=True), RULES_ALONE: True}, scores(peak=1.0),
+         reading(), Verdict(concern="bleeding")),
+        ({**finding("bleeding"), RULES_ALONE: True}, scores(), reading(emergency=SURE),
+         Verdict(emergency="bleeding")),
+        # Alone, it adds a line and never replaces the answer.
+        (None, scores(), reading(emergency=1.0), Verdict(concern=UNSPECIFIED)),
+        (None, scores(), reading(emergency=LINE - 0.01), Verdict()),
+        (None, scores(), reading(self_harm=DESPAIR), Verdict(concern=SUSPECTED_SELF_HARM)),
+        (None, None, reading(self_harm=DESPAIR), Verdict(concern=SUSPECTED_SELF_HARM)),
+        # Despair beside pills taken: the crisis reply, which gives the emergency number too.
+        (finding(OVERDOSE, certain=True), scores(peak=CONFIRM), reading(self_harm=DESPAIR),
+         Verdict(emergency=SELF_HARM)),
+        (finding("bleeding"), scores(), reading(self_harm=DESPAIR),
+         Verdict(concern=SUSPECTED_SELF_HARM)),
+    ],
+)
+def test_weigh_with_the_learned_model(found: dict[str, Any] | None,
+                                      scored: dict[str, float] | None, learned: Reading,
+                                      expected: Verdict) -> None:
+    assert weigh(found, scored, CONFIG, learned) == expected
 
 
 @pytest.mark.parametrize(
@@ -130,6 +186,13 @@ def test_a_contradicted_finding_keeps_the_answer_and_adds_a_line() -> None:
     assert message.get(EMERGENCY_KEY) is None
     assert message.get(INTENT)["name"] == "causes"
     assert message.get(SAFETY_CONCERN_KEY) == "chest_pain"
+
+
+def test_the_learned_reading_is_weighed_with_the_finding() -> None:
+    message = _message(finding("bleeding"), scores())
+    message.set(LEARNED_RISK_KEY, reading(emergency=SURE))
+    SafetyDecision(CONFIG).process([message])
+    assert message.get(EMERGENCY_KEY) == "bleeding"
 
 
 def test_a_turn_the_rules_settled_is_left_alone() -> None:

@@ -16,6 +16,7 @@ from spacy.language import Language
 
 from bot.components.safety_layer import (
     RULE_FINDING_KEY,
+    RULES_ALONE,
     SCREENED_OUT_KEY,
     SafetyRuleLayer,
     is_decided,
@@ -100,20 +101,32 @@ def test_input_that_is_no_question_goes_to_the_fallback(
         ("me tome 10 pastillas de tylenol x error", "overdose"),
     ],
 )
-def test_a_spanish_emergency_decides_the_turn_in_spanish(
+def test_a_spanish_emergency_is_found_certain_and_left_to_the_safety_decision(
     layer: SafetyRuleLayer, nlp: Language, text: str, kind: str
 ) -> None:
     message = read(layer, nlp, text)
-    assert message.get(EMERGENCY_KEY) == kind
+    found = message.get(RULE_FINDING_KEY)
+    assert (found["kind"], found["certain"], found[RULES_ALONE]) == (kind, True, True)
+    assert message.get(LANGUAGE_KEY) == SPANISH
+    # SafetyDecision decides it; the Spanish classifier is not asked to confirm it.
+    assert message.get(EMERGENCY_KEY) is None
+
+
+def test_spanish_crisis_language_decides_the_turn_in_spanish(
+    layer: SafetyRuleLayer, nlp: Language
+) -> None:
+    message = read(layer, nlp, "ya no quiero vivir, tengo las pastillas juntadas para hoy")
+    assert message.get(EMERGENCY_KEY) == SELF_HARM
     assert message.get(LANGUAGE_KEY) == SPANISH
     assert message.get(INTENT)["name"] == "emergency"
 
 
-def test_a_possible_spanish_emergency_is_a_concern_under_the_reply(
+def test_a_possible_spanish_emergency_is_left_to_the_safety_decision(
     layer: SafetyRuleLayer, nlp: Language
 ) -> None:
     message = read(layer, nlp, "¿Qué hago si me sale mucha sangre después de la biopsia?")
-    assert message.get(SAFETY_CONCERN_KEY) == "bleeding"
+    found = message.get(RULE_FINDING_KEY)
+    assert (found["kind"], found["certain"]) == ("bleeding", False)
     assert message.get(EMERGENCY_KEY) is None
     # The topic classifier answers her question in Spanish, the safety line under it.
     assert not is_decided(message)

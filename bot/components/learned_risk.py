@@ -1,0 +1,160 @@
+"""A second reading of risk, learned from messages the project's writers did not write.
+
+The rules and the topic classifier's risk intents were written and tuned by the same people,
+and miss the wordings those people did not think of. This model learned from the messages in
+data/writers/: several thousand, each written by a helper who saw neither the rules, the
+training data nor the evaluation sets, and labelled with what it should get (`emergency`,
+`self_harm`, `not_emergency`). One model reads both languages (accents stripped, word and
+character n-grams). SafetyDecision never lets it replace an answer alone: it confirms what
+the rules found but left uncertain, and adds the crisis line when it reads despair.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Dict, List
+
+import joblib
+import yaml
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import FeatureUnion, Pipeline
+
+from bot.components.compiled_model import CompiledTextModel
+from bot.contract import EMERGENCY, SELF_HARM
+
+logger = logging.getLogger(__name__)
+
+# Where the model leaves its probabilities for SafetyDecision (not part of the parse output).
+LEARNED_RISK_KEY = "learned_risk"
+MODEL_FILE = "learned_risk.joblib"
+NOT_EMERGENCY = "not_emergency"
+LABELS = (EMERGENCY, SELF_HARM, NOT_EMERGENCY)
+
+
+# An emergency kind the model may rule out needs this many examples in the corpus.
+MIN_KIND_EXAMPLES = 50
+
+
+@dataclass(frozen=True)
+class Reading:
+    """The model's probabilities for one message, and the emergency kinds it learned."""
+
+    emergency: float
+    self_harm: float
+    not_emergency: float
+    kinds: frozenset[str]
+
+    def rules_out(self, kind: str, threshold: float) -> bool:
+        """Sure it is no emergency, of a kind it learned: a stroke ("he doesn't know what
+        year it is") is not in the corpus, so the model cannot tell its near-misses."""
+        return kind in self.kinds and self.not_emergency >= threshold
+
+
+@dataclass(frozen=True)
+class Corpus:
+    texts: List[str]
+    labels: List[str]
+    kinds: frozenset[str]
+
+
+def load_corpus(directory: Path) -> Corpus:
+    """Every writer's file (data/writers/<writer>.yml)."""
+    texts: List[str] = []
+    labels: List[str] = []
+    kinds: Counter[str] = Counter()
+    for path in sorted(directory.glob("*.yml")):
+        for message in yaml.safe_load(path.read_text(encoding="utf-8"))["messages"]:
+            if message["expect"] not in LABELS:
+                raise ValueError(f"{path}: unknown label {message['expect']!r}")
+            texts.append(message["text"])
+            labels.append(message["expect"])
+            if message["expect"] == EMERGENCY:
+                kinds[message["kind"]] += 1
+    learned = frozenset(kind for kind, n in kinds.items() if n >= MIN_KIND_EXAMPLES)
+    return Corpus(texts, labels, learned)
+
+
+def build_model(config: Dict[str, Any]) -> Pipeline:
+    features = FeatureUnion(
+        [
+            ("words", TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True,
+                                      strip_accents="unicode")),
+            ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5),
+                                      sublinear_tf=True, strip_accents="unicode")),
+        ]
+    )
+    # Balanced: a self-harm message is rarer in the corpus than in what it must not miss.
+    classifier = LogisticRegression(C=config["C"], max_iter=5000, class_weight="balanced",
+                                    random_state=config["random_seed"])
+    return Pipeline([("features", features), ("classifier", classifier)])
+
+
+@DefaultV1Recipe.register(
+    [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True
+)
+class LearnedRisk(GraphComponent, IntentClassifier):
+    """Scores each message; SafetyDecision weighs the scores with the rules' finding."""
+
+    @staticmethod
+    def get_default_config() -> Dict[str, Any]:
+        return {"corpus": "data/writers", "C": 10.0, "random_seed": 42}
+
+    def __init__(self, config: Dict[str, Any], model_storage: ModelStorage,
+                 resource: Resource, model: Pipeline | None = None,
+                 kinds: frozenset[str] = frozenset()) -> None:
+        self._config = config
+        self._storage = model_storage
+        self._resource = resource
+        self._scorer: CompiledTextModel | None = None
+        self._kinds = kinds
+        if model is not None:
+            self._use(CompiledTextModel(model))
+
+    def _use(self, scorer: CompiledTextModel) -> None:
+        self._scorer = scorer
+        self._columns = {label: scorer.classes.index(label) for label in LABELS}
+
+    @classmethod
+    def create(cls, config: Dict[str, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> LearnedRisk:
+        return cls(config, model_storage, resource)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        corpus = load_corpus(Path(self._config["corpus"]))
+        model = build_model(self._config).fit(corpus.texts, corpus.labels)
+        scorer = CompiledTextModel(model)
+        scorer.check_against(model, corpus.texts[:50])
+        self._use(scorer)
+        self._kinds = corpus.kinds
+        with self._storage.write_to(self._resource) as directory:
+            joblib.dump({"model": model, "kinds": sorted(corpus.kinds)}, directory / MODEL_FILE)
+        logger.info("Learned risk model trained on %d writers' messages.", len(corpus.texts))
+        return self._resource
+
+    @classmethod
+    def load(cls, config: Dict[str, Any], model_storage: ModelStorage, resource: Resource,
+             execution_context: ExecutionContext, **kwargs: Any) -> LearnedRisk:
+        with model_storage.read_from(resource) as directory:
+            stored = joblib.load(directory / MODEL_FILE)
+        return cls(config, model_storage, resource, stored["model"], frozenset(stored["kinds"]))
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        if self._scorer is None:
+            return messages
+        for message in messages:
+            probabilities = self._scorer.probabilities(message.get(TEXT) or "")
+            scores = {label: float(probabilities[self._columns[label]]) for label in LABELS}
+            message.set(LEARNED_RISK_KEY, Reading(**scores, kinds=self._kinds))
+        return messages
