@@ -41,8 +41,6 @@ LEARNED_RISK_KEY = "learned_risk"
 MODEL_FILE = "learned_risk.joblib"
 NOT_EMERGENCY = "not_emergency"
 LABELS = (EMERGENCY, SELF_HARM, NOT_EMERGENCY)
-
-
 # An emergency kind the model may rule out needs this many examples in the corpus.
 MIN_KIND_EXAMPLES = 50
 

@@ -35,6 +35,7 @@ PACKAGES = ("tensorflow", "tensorflow_addons", "tensorflow_text", "tensorflow_hu
 # project's model uses (config.yml), each read for its imports and calls in Rasa 3.6.21.
 WITHOUT_TENSORFLOW = frozenset({
     "bot.components.concepts.ConceptExtractor",
+    "bot.components.learned_risk.LearnedRisk",
     "bot.components.safety_decision.SafetyDecision",
     "bot.components.safety_layer.SafetyRuleLayer",
     "bot.components.topic_classifier.TopicClassifier",
