@@ -342,6 +342,7 @@ def test_figurative_past_and_denied_are_not_emergencies(detect: Detect, text: st
         ("breathing", "my wife is three states away and texted that she's been short of breath "
                       "since sunday"),
         ("bleeding", "could i bleed out or stop breathing?"),
+        ("general", "the leaflet is clear about when to call 911, but is a bruise normal?"),
         ("fainting", "if i pass out during the biopsy, what happens? i passed out getting my ears "
                      "pierced at twelve"),
     ],

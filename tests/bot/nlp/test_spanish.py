@@ -250,6 +250,7 @@ def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text
         "estoy que me da un infarto cada vez que suena el teléfono",
         "me estoy ahogando en dudas: ¿las microcalcificaciones se quitan solas?",
         "me ahogo entre tanto papeleo del seguro",
+        "con tanto trámite del seguro me ahogo en burocracia",
         "tengo el pecho un poco adolorido desde la mamografía",
         "anoche me faltaba el aire por los nervios, pero se me pasó en diez minutos",
         "¿la biopsia estereotáctica duele mucho? ¿sangra?",
@@ -297,6 +298,7 @@ def test_figures_of_speech_denials_and_the_past_raise_nothing(
         "y ahora está nerviosa",
         "me sangra un poco la herida, ¿es normal?",
         "me pican unas ronchitas pequeñas solo ahí, respiro normal",
+        "mi hija insiste en que vaya a emergencia hoy mismo por el moretón",
     ],
 )
 def test_hypothetical_or_someone_elses_emergency_is_at_most_uncertain(
