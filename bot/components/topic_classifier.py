@@ -22,7 +22,6 @@ import logging
 from pathlib import Path
 from typing import Any, Dict, List
 
-import joblib
 import spacy
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -47,7 +46,11 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from bot.components.compiled_model import CompiledTextModel
+from bot.components.compiled_model import (
+    CompilationError,
+    CompiledTextModel,
+    fit_on_one_thread,
+)
 from bot.components.concepts import EXTRACTOR, concept_entities
 from bot.components.safety_layer import (
     FALLBACK_INTENT,
@@ -77,7 +80,7 @@ from bot.nlp.vocabulary import fold
 
 logger = logging.getLogger(__name__)
 
-MODEL_FILES = {ENGLISH: "topic_classifier.joblib", SPANISH: "topic_classifier.es.joblib"}
+MODEL_FILES = {ENGLISH: "topic_classifier.npz", SPANISH: "topic_classifier.es.npz"}
 # Intents the classifier scores but never decides: SafetyDecision weighs their scores.
 RISK_INTENTS = frozenset({SELF_HARM, EMERGENCY})
 # Where the classifier leaves those scores for SafetyDecision (not part of the parse output).
@@ -159,12 +162,12 @@ class TopicClassifier(GraphComponent, IntentClassifier):
         config: Dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
-        models: Dict[str, Pipeline] | None = None,
+        scorers: Dict[str, CompiledTextModel] | None = None,
     ) -> None:
         self._config = {**self.get_default_config(), **config}
         self._model_storage = model_storage
         self._resource = resource
-        self._scorers = {name: CompiledTextModel(model) for name, model in (models or {}).items()}
+        self._scorers = dict(scorers or {})
         self._personal: Dict[str, PersonalReader] = {}
         self._spanish_nlp: Language | None = None
 
@@ -196,15 +199,14 @@ class TopicClassifier(GraphComponent, IntentClassifier):
             ENGLISH: [example.get(INTENT) for example in english],
             SPANISH: [example.get(INTENT) for example in spanish],
         }
-        models = {}
         with self._model_storage.write_to(self._resource) as directory:
             for name, texts in readings.items():
                 if not texts:
                     continue
-                models[name] = _build_model(self._config).fit(texts, labels[name])
-                self._scorers[name] = CompiledTextModel(models[name])
-                self._scorers[name].check_against(models[name], texts)
-                joblib.dump(models[name], directory / MODEL_FILES[name])
+                model = fit_on_one_thread(_build_model(self._config), texts, labels[name])
+                self._scorers[name] = CompiledTextModel.from_pipeline(model)
+                self._scorers[name].check_against(model, texts)
+                self._scorers[name].save(directory / MODEL_FILES[name])
                 logger.info("Trained the %s model on %d examples of %d intents.", name,
                             len(texts), len(set(labels[name])))
         return self._resource
@@ -218,18 +220,21 @@ class TopicClassifier(GraphComponent, IntentClassifier):
         execution_context: ExecutionContext,
         **kwargs: Any,
     ) -> TopicClassifier:
-        models = {}
+        scorers = {}
         try:
             with model_storage.read_from(resource) as directory:
                 for name, file_name in MODEL_FILES.items():
                     if (directory / file_name).exists():
-                        models[name] = joblib.load(directory / file_name)
+                        scorers[name] = CompiledTextModel.load(directory / file_name)
+        except CompilationError:
+            raise
         except ValueError:
+            # Rasa's storage: the component was never trained (no resource to read).
             pass
-        if ENGLISH not in models:
+        if ENGLISH not in scorers:
             logger.warning("No trained topic classifier found; every message will fall back.")
-        classifier = cls(config, model_storage, resource, models)
-        if SPANISH in models:
+        classifier = cls(config, model_storage, resource, scorers)
+        if SPANISH in scorers:
             # Loaded now, before the server forks its workers, so that they share it.
             classifier.spanish_nlp()
         return classifier
