@@ -61,10 +61,7 @@ export SANIC_WORKERS=${SANIC_WORKERS:-$(nproc)}
 metrics_dir=${PROMETHEUS_MULTIPROC_DIR:-$(dirname "${TRACKER_DB:-var/trackers.db}")/metrics-rasa-${RASA_PORT:-5005}}
 mkdir -p "$metrics_dir" && find "$metrics_dir" -mindepth 1 -delete
 
-# Two malloc arenas instead of glibc's eight per core: the workers' threads (SQLite, the
-# executor) otherwise each fragment their own arena; measured a few MB less per server.
-PROMETHEUS_MULTIPROC_DIR=$metrics_dir MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2} \
-  start "$bin/python" -m bot.serve run \
+PROMETHEUS_MULTIPROC_DIR=$metrics_dir start "$bin/python" -m bot.serve run \
   --model models/calcifications.tar.gz \
   --port "${RASA_PORT:-5005}" \
   --credentials credentials.yml \

@@ -31,7 +31,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
 
-from bot.components.compiled_model import CompiledTextModel, fit_on_one_thread
+from bot.components.compiled_model import CompiledTextModel
 from bot.contract import EMERGENCY, SELF_HARM
 
 logger = logging.getLogger(__name__)
@@ -136,9 +136,7 @@ class LearnedRisk(GraphComponent, IntentClassifier):
 
     def train(self, training_data: TrainingData) -> Resource:
         corpus = load_corpus(Path(self._config["corpus"]))
-        model = fit_on_one_thread(build_model(self._config), corpus.texts, corpus.labels)
-        scorer = CompiledTextModel.from_pipeline(model)
-        scorer.check_against(model, corpus.texts)
+        scorer = CompiledTextModel.fit(build_model(self._config), corpus.texts, corpus.labels)
         self._use(scorer)
         self._kinds = corpus.kinds
         with self._storage.write_to(self._resource) as directory:

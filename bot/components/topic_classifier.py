@@ -46,11 +46,7 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from bot.components.compiled_model import (
-    CompilationError,
-    CompiledTextModel,
-    fit_on_one_thread,
-)
+from bot.components.compiled_model import CompilationError, CompiledTextModel
 from bot.components.concepts import EXTRACTOR, concept_entities
 from bot.components.safety_layer import (
     FALLBACK_INTENT,
@@ -203,9 +199,8 @@ class TopicClassifier(GraphComponent, IntentClassifier):
             for name, texts in readings.items():
                 if not texts:
                     continue
-                model = fit_on_one_thread(_build_model(self._config), texts, labels[name])
-                self._scorers[name] = CompiledTextModel.from_pipeline(model)
-                self._scorers[name].check_against(model, texts)
+                self._scorers[name] = CompiledTextModel.fit(_build_model(self._config), texts,
+                                                            labels[name])
                 self._scorers[name].save(directory / MODEL_FILES[name])
                 logger.info("Trained the %s model on %d examples of %d intents.", name,
                             len(texts), len(set(labels[name])))

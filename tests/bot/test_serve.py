@@ -96,3 +96,46 @@ def test_the_entry_point_passes_its_arguments_to_rasa() -> None:
                             text=True, timeout=300)
     assert result.returncode == 0, result.stderr[-3000:]
     assert "--enable-api" in result.stdout and "--endpoints" in result.stdout
+
+
+ARENAS_PROGRAM = """
+import ctypes, sys, tempfile, threading
+from bot.serve import ARENAS, limit_malloc_arenas
+if sys.argv[1] == "limited":
+    assert limit_malloc_arenas({})
+keep = []
+together = threading.Barrier(8)
+def allocate():
+    keep.extend(bytearray(4096) for _ in range(200))
+    together.wait()  # none ends (freeing its arena for the next) before all have allocated
+threads = [threading.Thread(target=allocate) for _ in range(8)]
+for thread in threads:
+    thread.start()
+for thread in threads:
+    thread.join()
+libc = ctypes.CDLL(None)
+libc.fopen.restype = ctypes.c_void_p
+with tempfile.NamedTemporaryFile(suffix=".xml") as report:
+    stream = libc.fopen(report.name.encode(), b"w")
+    libc.malloc_info(0, ctypes.c_void_p(stream))
+    libc.fclose(ctypes.c_void_p(stream))
+    print(open(report.name).read().count("<heap nr="))
+"""
+
+
+@pytest.mark.skipif(not hasattr(__import__("ctypes").CDLL(None), "malloc_info"),
+                    reason="glibc only")
+def test_the_server_keeps_two_malloc_arenas_however_many_threads_allocate() -> None:
+    def heaps(mode: str) -> int:
+        env = {k: v for k, v in os.environ.items() if k != "MALLOC_ARENA_MAX"}
+        done = subprocess.run([sys.executable, "-c", ARENAS_PROGRAM, mode], cwd=ROOT, env=env,
+                              capture_output=True, text=True, timeout=60, check=True)
+        return int(done.stdout.strip())
+
+    assert heaps("limited") <= 2 < heaps("default")
+
+
+def test_malloc_arena_max_in_the_environment_is_left_to_glibc() -> None:
+    from bot.serve import limit_malloc_arenas
+
+    assert limit_malloc_arenas({"MALLOC_ARENA_MAX": "4"}) is False

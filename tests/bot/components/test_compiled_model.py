@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -56,3 +57,57 @@ def test_a_vocabulary_it_could_not_store_is_refused() -> None:
     model = _build_model({"C": 20.0, "random_seed": 42}).fit(texts, LABELS)
     with pytest.raises(CompilationError, match="separator"):
         CompiledTextModel.from_pipeline(model)
+
+
+def test_fit_gives_the_compiled_copy_of_the_pipeline_it_fitted() -> None:
+    pipeline = _build_model({"C": 20.0, "random_seed": 42})
+    compiled = CompiledTextModel.fit(pipeline, TEXTS, LABELS)
+    reference = _build_model({"C": 20.0, "random_seed": 42}).fit(TEXTS, LABELS)
+    compiled.check_against(reference, TEXTS + ["is it C_cancer", "biopsi when"])
+
+
+def _saved(tmp_path: Path) -> Path:
+    model = _build_model({"C": 20.0, "random_seed": 42}).fit(TEXTS, LABELS)
+    CompiledTextModel.from_pipeline(model).save(tmp_path / "model.npz")
+    return tmp_path / "model.npz"
+
+
+def _rewritten(path: Path, **changes: np.ndarray) -> Path:
+    with np.load(path, allow_pickle=False) as stored:
+        arrays = {name: stored[name] for name in stored.files}
+    arrays.update(changes)
+    arrays = {name: array for name, array in arrays.items() if array is not None}
+    with path.open("wb") as file:
+        np.savez(file, **arrays)
+    return path
+
+
+def test_a_model_stored_in_another_format_is_refused_by_name(tmp_path: Path) -> None:
+    path = _saved(tmp_path)
+    with np.load(path, allow_pickle=False) as stored:
+        meta = json.loads(str(stored["meta"]))
+    _rewritten(path, meta=np.array(json.dumps({**meta, "format": 2})))
+    with pytest.raises(CompilationError, match="stored in format 2"):
+        CompiledTextModel.load(path)
+
+
+def test_a_damaged_file_is_reported_as_such(tmp_path: Path) -> None:
+    with pytest.raises(CompilationError, match="not a stored text model"):
+        CompiledTextModel.load(_rewritten(_saved(tmp_path), idf0=None))
+    (tmp_path / "text.npz").write_text("not arrays at all")
+    with pytest.raises(CompilationError, match="not a stored text model"):
+        CompiledTextModel.load(tmp_path / "text.npz")
+
+
+def test_weights_that_do_not_fit_the_vocabulary_are_refused_by_shape(tmp_path: Path) -> None:
+    path = _saved(tmp_path)
+    with np.load(path, allow_pickle=False) as stored:
+        weights = stored["weights"]
+    with pytest.raises(CompilationError, match="do not fit"):
+        CompiledTextModel.load(_rewritten(path, weights=weights[1:]))
+
+
+def test_a_loaded_model_is_not_saved_again(tmp_path: Path) -> None:
+    loaded = CompiledTextModel.load(_saved(tmp_path))
+    with pytest.raises(CompilationError, match="no vocabulary text"):
+        loaded.save(tmp_path / "again.npz")
