@@ -161,6 +161,21 @@ POSITIVE = [
     # "all over" is not "it's all over".
     ("infection", "3 days after the biopsy i've got a fever of 38.7 and the breast is red "
                   "all over"),
+    # Asked as "is it normal N days after": hers, not "my temperature is normal".
+    ("infection", "is 102.5 fever ok 5 days after the biopsy? the breast is hot and swollen and "
+                  "it's getting redder by the hour"),
+    # Taken again and again by mistake: a count of doses today, not a dose a day.
+    ("overdose", "i think i took my blood pressure pills 4 times today by accident"),
+    # "is it normal it's ..." asks about what is happening to her.
+    ("bleeding", "is it normal it's still bleeding? soaked two pads in half an hour"),
+    ("fainting", "every time i get up my vision goes black and i go down, right now too"),
+    ("overdose", "my toddler chewed open the kids vitamins with iron and ate most of them"),
+    # "cause i ..." is "because", not a question about causes.
+    ("fainting", "i'm on the kitchen floor cause i couldn't stand, i've gone down twice"),
+    # Chest pressure, whatever blood pressure says; two signs of a slow heart happening now.
+    ("chest_pain", "pressure in my chest right now and my blood pressure is 180"),
+    ("fainting", "she slid to the floor and doesn't answer when i call her name"),
+    ("fainting", "my heart feels very slow and my pulse is 38, i keep nearly fainting right now"),
 ]
 
 
@@ -437,6 +452,12 @@ def test_a_lone_sign_of_self_harm_stays_uncertain(detect: Detect) -> None:
     assert detect("i won't be around next week, can the biopsy wait") == uncertain(SELF_HARM)
     assert detect("please tell my nurse thank you and goodbye") == uncertain(SELF_HARM)
     assert detect("my son found her notes on the table") == uncertain(SELF_HARM)
+    # Blood pressure pills and a stopped heart: a means asked about, not chest pressure.
+    assert detect("how many blood pressure pills would make my heart stop") == (
+        uncertain(SELF_HARM))
+    # Sorting out a will is no act happening now: the crisis line, not the crisis reply.
+    assert detect("i'm updating my will this month, can i have the biopsy on friday?") == (
+        uncertain(SELF_HARM))
 
 
 @pytest.mark.parametrize(
@@ -465,6 +486,8 @@ def test_denied_or_past_self_harm_brings_the_crisis_line_only(detect: Detect, te
         ("fainting", "so dizzy i cant stand up"),
         ("general", "worst pain of my life in my belly"),
         ("overdose", "the tablets are nearly gone"),
+        ("fainting", "she keeps fading out on the couch"),
+        ("fainting", "he went down like a stone"),
     ],
 )
 def test_a_plain_physical_sign_waits_for_the_classifier(
@@ -577,6 +600,18 @@ def test_a_sign_in_an_unsettled_context_is_dropped(
         "the nurses took her inside quickly when she couldn't breathe, it scared me",
         # A faint told as done, one event of a story.
         "i've fainted at my last two checkups. what are macrocalcifications?",
+        # Her regimen; relief told in a figure of speech; a question about doses in general.
+        "she's 85 and on 12 tablets, which of them matter for the mammogram?",
+        "the report came back benign and i can finally breathe again",
+        "what is the overdose level for vitamin d tablets?",
+        "a long time ago, in a dark period, i took an overdose. i'm fine these days",
+        "i read something about heart attacks from calcium pills, is that true?",
+        "when they said 'hmm' i swear i stopped breathing, is that a bad sign?",
+        "could my heart pills make me faint on the biopsy table?",
+        "my manager is breathing down my neck about the time off for the biopsy",
+        "who do i put as my emergency contact if i live alone?",
+        "my heart was in my throat all day waiting for the call",
+        "i faint easily when i see blood, can i lie down for the biopsy?",
     ],
 )
 def test_denials_lists_and_idioms_raise_nothing(

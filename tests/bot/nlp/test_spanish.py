@@ -192,6 +192,15 @@ def spanish() -> SpanishSafety:
         (OVERDOSE, "empecé a tomarlas y ya no sé si fueron doce o quince"),
         ("bleeding", "¿es normal que el apósito esté completamente rojo y gotee al suelo? lo he "
                      "cambiado dos veces en media hora y sigue igual"),
+        # "no ha parado" says it goes on; "bien alta" is very high, not "está bien".
+        ("bleeding", "desde la biopsia me sale sangre y no ha parado, ya empapé dos toallas"),
+        ("infection", "tengo fiebre bien alta y el seno rojo e hinchado desde la biopsia"),
+        ("fainting", "mi mamá se desvanece en la silla y no se queda despierta"),
+        ("fainting", "todo se me está poniendo negro y oigo to lejos, me senté en el piso"),
+        # "ya se pasó de la raya": the redness has spread past the line, nothing is over.
+        ("infection", "marqué la mancha roja hace dos horas y ya se pasó de la raya, tengo 39 de "
+                      "fiebre"),
+        ("breathing", "desde hace diez minutos el pecho no se me abre y respiro cortito"),
     ],
 )
 def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text: str) -> None:
@@ -255,6 +264,12 @@ def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text
         "anoche me faltaba el aire por los nervios, pero se me pasó en diez minutos",
         "¿la biopsia estereotáctica duele mucho? ¿sangra?",
         "me estoy desangrando... pero en la farmacia, con tanto estudio",
+        # laughed off
+        "la mamografía me dejó sin aliento de tanto apretar, ja ja",
+        # a language she does not speak, not slurred speech; a fever that is over
+        "mi abuela no habla bien inglés, ¿puedo ir con ella a la biopsia?",
+        "tuve fiebre y el seno rojo la semana pasada pero ya se pasó.",
+        "con tanto trabajo no tengo tiempo ni para respirar, ¿la biopsia es rápida?",
     ],
 )
 def test_figures_of_speech_denials_and_the_past_raise_nothing(
@@ -299,6 +314,8 @@ def test_figures_of_speech_denials_and_the_past_raise_nothing(
         "me sangra un poco la herida, ¿es normal?",
         "me pican unas ronchitas pequeñas solo ahí, respiro normal",
         "mi hija insiste en que vaya a emergencia hoy mismo por el moretón",
+        # a worry, not an event
+        "no quiero que mi mamá tome una sobredosis de calcio sin saberlo",
     ],
 )
 def test_hypothetical_or_someone_elses_emergency_is_at_most_uncertain(
