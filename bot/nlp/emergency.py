@@ -20,7 +20,7 @@ import yaml
 from medspacy.context import ConText, ConTextRule
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
 from bot.contract import OVERDOSE, SELF_HARM, SUSPECTED_SELF_HARM
@@ -28,6 +28,9 @@ from bot.contract import OVERDOSE, SELF_HARM, SUSPECTED_SELF_HARM
 EMERGENCY_FILE = Path(__file__).with_name("emergency.yml")
 CONTEXT_FILE = Path(__file__).with_name("context.yml")
 SPAN_GROUP = "emergency_targets"
+# Token attribute that marks a target's words while ConText reads them: a rule that must not
+# start on a target (context.yml's ", i kept") says {_: {emergency_target: false}}.
+TARGET_TOKEN = "emergency_target"
 # Label suffix of a target that is a sign rather than a statement.
 WEAK = "~weak"
 # Label infix of a target that counts only with the kind's other groups ("infection#0").
@@ -212,6 +215,8 @@ class EmergencyDetector:
                 if patterns:
                     self._patterns.add(key_name, token_patterns(patterns))
                 self._together.setdefault(kind, []).append(key_name)
+        if not Token.has_extension(TARGET_TOKEN):
+            Token.set_extension(TARGET_TOKEN, default=False)
         self._context = ConText(
             nlp,
             name="emergency_context",
@@ -385,10 +390,12 @@ class EmergencyDetector:
 
     def _read_context(self, doc: Doc, targets: list[Span]) -> list[tuple[Span, set[str]]]:
         """Each target with the ConText categories that modify it. What ConText leaves on the
-        Doc (a span group, spans in user_data) is removed again: Rasa copies and pickles the
-        Doc of a message, and spaCy cannot pickle a Span."""
+        Doc (a span group, spans and the targets' token marks in user_data) is removed again:
+        Rasa copies and pickles the Doc of a message, and spaCy cannot pickle a Span."""
         before = set(doc.user_data)
         doc.spans[SPAN_GROUP] = targets
+        for token in (token for target in targets for token in target):
+            token._.set(TARGET_TOKEN, True)
         try:
             self._context(doc)
             return [(t, {_category(modifier.category) for modifier in t._.modifiers})

@@ -612,6 +612,8 @@ def test_a_sign_in_an_unsettled_context_is_dropped(
         "who do i put as my emergency contact if i live alone?",
         "my heart was in my throat all day waiting for the call",
         "i faint easily when i see blood, can i lie down for the biopsy?",
+        # A denied symptom just before ", i've ..." stays denied.
+        "the site is a bit red but i haven't got a temperature, i've been checking all day",
     ],
 )
 def test_denials_lists_and_idioms_raise_nothing(
