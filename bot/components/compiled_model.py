@@ -17,6 +17,7 @@ server workers where a dict's pages would be copied into each one.
 from __future__ import annotations
 
 import json
+import zipfile
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -207,6 +208,6 @@ class CompiledTextModel:
                            stored["bias"])
         except CompilationError:
             raise
-        except (KeyError, TypeError, ValueError) as error:
-            # A missing array or setting, or a file that is not an npz of arrays at all.
+        except (KeyError, TypeError, ValueError, EOFError, zipfile.BadZipFile) as error:
+            # A missing array or setting, a cut-off file, or one that is not arrays at all.
             raise CompilationError(f"{path}: not a stored text model ({error!r})") from error

@@ -97,6 +97,11 @@ def test_a_damaged_file_is_reported_as_such(tmp_path: Path) -> None:
     (tmp_path / "text.npz").write_text("not arrays at all")
     with pytest.raises(CompilationError, match="not a stored text model"):
         CompiledTextModel.load(tmp_path / "text.npz")
+    (tmp_path / "cut").mkdir()
+    cut = _saved(tmp_path / "cut")
+    cut.write_bytes(cut.read_bytes()[: cut.stat().st_size // 2])
+    with pytest.raises(CompilationError, match="not a stored text model"):
+        CompiledTextModel.load(cut)
 
 
 def test_weights_that_do_not_fit_the_vocabulary_are_refused_by_shape(tmp_path: Path) -> None:
