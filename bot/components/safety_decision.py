@@ -104,9 +104,13 @@ def weigh(finding: Mapping[str, Any] | None, scores: Mapping[str, float] | None,
             return Verdict(emergency=_emergency(kind, suspected))
         despairing = kind != SELF_HARM and suspected in CRISIS_CONCERNS
         return Verdict(concern=suspected if despairing else kind)
-    # A classifier that reads despair rather than a physical emergency does not rule it out.
+    # A classifier that reads despair rather than a physical emergency does not rule it out,
+    # and the learned model's agreement stands in for its own ("what does birads 4a mean.. n
+    # the biopsy site is gushing thru the bandage again": one sentence that reads as a question).
     risk = max(scores[EMERGENCY_PEAK], scores[SELF_HARM_SCORE])
-    if confirmed or (finding["certain"] and risk >= config["confirm_threshold"] and not vetoed):
+    agreed = risk >= config["confirm_threshold"] or (
+        learned is not None and learned.emergency >= config["learned_agree_threshold"])
+    if confirmed or (finding["certain"] and agreed and not vetoed):
         return Verdict(emergency=_emergency(kind, suspected))
     # The rules' kind names the line, unless the classifier suspects self-harm.
     if suspected in CRISIS_CONCERNS:
@@ -138,6 +142,9 @@ class SafetyDecision(GraphComponent, IntentClassifier):
             # certain and from which the answer gets a safety line, and its self-harm
             # probability from which the answer gets the crisis line.
             "learned_confirm_threshold": 0.9,
+            # Its emergency probability from which it agrees with a certain finding that the
+            # topic classifier scores under `confirm_threshold`.
+            "learned_agree_threshold": 0.6,
             "learned_line_threshold": 0.6,
             "learned_despair_threshold": 0.5,
             # Under this self-harm probability the topic classifier's guess gives no crisis line.

@@ -30,9 +30,9 @@ from bot.contract import (
 CONFIG = SafetyDecision.get_default_config()
 CONFIRM, SIGN, RISK = (CONFIG[key] for key in
                        ("confirm_threshold", "sign_threshold", "risk_threshold"))
-SURE, LINE, DESPAIR, FLOOR, VETO = (CONFIG[key] for key in (
-    "learned_confirm_threshold", "learned_line_threshold", "learned_despair_threshold",
-    "learned_despair_floor", "learned_veto_threshold"))
+SURE, LINE, AGREE, DESPAIR, FLOOR, VETO = (CONFIG[key] for key in (
+    "learned_confirm_threshold", "learned_line_threshold", "learned_agree_threshold",
+    "learned_despair_threshold", "learned_despair_floor", "learned_veto_threshold"))
 LEARNED_KINDS = frozenset({"bleeding", "chest_pain", OVERDOSE})
 
 
@@ -55,7 +55,7 @@ def test_thresholds_are_ordered() -> None:
     # A certain rule needs little agreement; a sign needs a sure classifier.
     assert 0 < CONFIRM < RISK < SIGN < 1
     # The learned model adds a line long before it may confirm a finding.
-    assert 0 < DESPAIR <= LINE < SURE < 1 and 0.5 < VETO < 1
+    assert 0 < DESPAIR <= LINE <= AGREE < SURE < 1 and 0.5 < VETO < 1
     # It doubts the topic classifier's self-harm guess only when it all but rules it out.
     assert 0 < FLOOR < DESPAIR / 5
 
@@ -74,6 +74,13 @@ def test_thresholds_are_ordered() -> None:
          Verdict(concern="bleeding")),
         (finding("bleeding", certain=True), scores(peak=1.0),
          reading(emergency=1.0 - VETO + 0.01), Verdict(emergency="bleeding")),
+        # Its agreement confirms a certain finding the topic classifier scores low.
+        (finding("bleeding", certain=True), scores(peak=CONFIRM / 2), reading(emergency=AGREE),
+         Verdict(emergency="bleeding")),
+        (finding("bleeding", certain=True), scores(peak=CONFIRM / 2),
+         reading(emergency=AGREE - 0.01), Verdict(concern="bleeding")),
+        (finding("bleeding"), scores(peak=CONFIRM), reading(emergency=AGREE),
+         Verdict(concern="bleeding")),
         # A kind it never learned is the rules' alone ("he doesn't know what year it is").
         (finding("general", certain=True), scores(peak=1.0), reading(),
          Verdict(emergency="general")),
