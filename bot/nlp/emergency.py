@@ -340,7 +340,9 @@ class EmergencyDetector:
                     or (start == sentence and before.get(sentence) == target.sent.start)
                     for sentence, start in over):
                 categories |= {HISTORICAL}
-            if with_her:
+            # Nor is someone whose pills were taken and who has signs now, in any sentence ("my
+            # grandma took eight of her warfarin by mistake. Her gums are bleeding.").
+            if with_her or (kind == OVERDOSE and firm_sentences):
                 categories -= {OTHER_PERSON}
             # In a story ("I've fainted at two of my appointments. ..."), a faint told as done is
             # one of its events; a message that is only "I fainted" is about now.

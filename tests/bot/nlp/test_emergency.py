@@ -176,6 +176,13 @@ POSITIVE = [
     ("chest_pain", "pressure in my chest right now and my blood pressure is 180"),
     ("fainting", "she slid to the floor and doesn't answer when i call her name"),
     ("fainting", "my heart feels very slow and my pulse is 38, i keep nearly fainting right now"),
+    # A count "of the" tablets, doses forgotten and repeated, plural brand names, a handful.
+    ("overdose", "i swallowed 30 of the extra strength tylenol tonight"),
+    ("overdose", "mom took her digoxin three times since breakfast, she forgot she'd had it"),
+    ("overdose", "took around 6 percocets since lunch"),
+    ("overdose", "our toddler just ate a handful of mine"),
+    # Someone else's pills with signs now, in another sentence.
+    ("overdose", "my dad took eight of his warfarin by mistake. his nose is bleeding."),
 ]
 
 
@@ -488,6 +495,8 @@ def test_denied_or_past_self_harm_brings_the_crisis_line_only(detect: Detect, te
         ("overdose", "the tablets are nearly gone"),
         ("fainting", "she keeps fading out on the couch"),
         ("fainting", "he went down like a stone"),
+        ("fainting", "he can barely rouse her"),
+        ("bleeding", "the sheet under her is all wet"),
     ],
 )
 def test_a_plain_physical_sign_waits_for_the_classifier(
@@ -612,6 +621,10 @@ def test_a_sign_in_an_unsettled_context_is_dropped(
         "who do i put as my emergency contact if i live alone?",
         "my heart was in my throat all day waiting for the call",
         "i faint easily when i see blood, can i lie down for the biopsy?",
+        # Over at once; a figure for the wait; a question that opens "does one ...".
+        "the bleeding stopped right away when i pressed, can i shower today?",
+        "i'll pass out from all this waiting, when do results come?",
+        "does one beer with my advil do any harm?",
         # A denied symptom just before ", i've ..." stays denied.
         "the site is a bit red but i haven't got a temperature, i've been checking all day",
     ],

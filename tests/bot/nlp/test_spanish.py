@@ -201,6 +201,13 @@ def spanish() -> SpanishSafety:
         ("infection", "marqué la mancha roja hace dos horas y ya se pasó de la raya, tengo 39 de "
                       "fiebre"),
         ("breathing", "desde hace diez minutos el pecho no se me abre y respiro cortito"),
+        # Redness that spread "para abajo"; bit by bit is no "un poquito"; "ya van" pills.
+        ("infection", "tengo 39 de fiebre y lo rojo ya se pasó para el otro lado del seno"),
+        ("breathing", "se me cierra la garganta poco a poco desde que me pusieron el contraste"),
+        (OVERDOSE, "tomando paracetamol toda la noche, ya van como 12 y me duele la panza"),
+        ("fainting", "me he caído redonda en el baño y no me puedo parar"),
+        # Someone else's pills with signs now, in another sentence.
+        (OVERDOSE, "mi abuelo se tomó diez pastillas de warfarina. le está sangrando la nariz."),
     ],
 )
 def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text: str) -> None:
@@ -270,6 +277,8 @@ def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text
         "mi abuela no habla bien inglés, ¿puedo ir con ella a la biopsia?",
         "tuve fiebre y el seno rojo la semana pasada pero ya se pasó.",
         "con tanto trabajo no tengo tiempo ni para respirar, ¿la biopsia es rápida?",
+        # taking her temperature is no fever
+        "hoy tengo 36.8 y la herida se ve bien, ¿me tomo la temperatura otra vez en la noche?",
     ],
 )
 def test_figures_of_speech_denials_and_the_past_raise_nothing(
@@ -316,6 +325,8 @@ def test_figures_of_speech_denials_and_the_past_raise_nothing(
         "mi hija insiste en que vaya a emergencia hoy mismo por el moretón",
         # a worry, not an event
         "no quiero que mi mamá tome una sobredosis de calcio sin saberlo",
+        # when to go, asked ahead of time
+        "¿cómo sé cuándo ir a urgencias después de la biopsia?",
     ],
 )
 def test_hypothetical_or_someone_elses_emergency_is_at_most_uncertain(
