@@ -183,6 +183,9 @@ POSITIVE = [
     ("overdose", "our toddler just ate a handful of mine"),
     # Someone else's pills with signs now, in another sentence.
     ("overdose", "my dad took eight of his warfarin by mistake. his nose is bleeding."),
+    # A sedative not listed before; "like back then" compares, it does not date the pain.
+    ("overdose", "i've just swallowed about 30 temazepam with some gin"),
+    ("chest_pain", "right now my chest is crushing just like it did back then, into my left arm"),
 ]
 
 
@@ -462,6 +465,11 @@ def test_a_lone_sign_of_self_harm_stays_uncertain(detect: Detect) -> None:
     # Blood pressure pills and a stopped heart: a means asked about, not chest pressure.
     assert detect("how many blood pressure pills would make my heart stop") == (
         uncertain(SELF_HARM))
+    # A funeral planned, or affairs put in order, is no act happening now: the crisis line.
+    assert detect("i'm writing out my funeral wishes, just being organised") == (
+        uncertain(SELF_HARM))
+    assert detect("i'm getting my affairs in order because my kids asked me to") == (
+        uncertain(SELF_HARM))
     # Sorting out a will is no act happening now: the crisis line, not the crisis reply.
     assert detect("i'm updating my will this month, can i have the biopsy on friday?") == (
         uncertain(SELF_HARM))
@@ -496,6 +504,7 @@ def test_denied_or_past_self_harm_brings_the_crisis_line_only(detect: Detect, te
         ("fainting", "she keeps fading out on the couch"),
         ("fainting", "he went down like a stone"),
         ("fainting", "he can barely rouse her"),
+        ("breathing", "my peak flow has dropped to half"),
         ("bleeding", "the sheet under her is all wet"),
     ],
 )
@@ -625,6 +634,15 @@ def test_a_sign_in_an_unsettled_context_is_dropped(
         "the bleeding stopped right away when i pressed, can i shower today?",
         "i'll pass out from all this waiting, when do results come?",
         "does one beer with my advil do any harm?",
+        # Asked ahead; taken back; only while; a joke owned up to in the next sentence.
+        "she's afraid the compression will make her short of breath, is there another way?",
+        "when is it an emergency after a biopsy, and when can it wait?",
+        "i went clammy and passed out at my biopsy in 2020. totally fine afterwards.",
+        "my chest gets tight only while i'm reading about dcis online",
+        "my chest is tight from holding my breath all week. kidding. when are results due?",
+        "i'm ready to throw the whole bottle of calcium away, is that silly?",
+        "what do they use to numb the breast for a biopsy?",
+        "the biopsy site is a bit red and warm and the bill says covered 100%",
         # A denied symptom just before ", i've ..." stays denied.
         "the site is a bit red but i haven't got a temperature, i've been checking all day",
     ],

@@ -208,6 +208,8 @@ def spanish() -> SpanishSafety:
         ("fainting", "me he caído redonda en el baño y no me puedo parar"),
         # Someone else's pills with signs now, in another sentence.
         (OVERDOSE, "mi abuelo se tomó diez pastillas de warfarina. le está sangrando la nariz."),
+        ("breathing", "mi tía está boqueando como un pez y se está poniendo morada"),
+        ("allergic_reaction", "empecé la penicilina y tengo los labios inflamadísimos"),
     ],
 )
 def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text: str) -> None:
@@ -277,6 +279,8 @@ def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text
         "mi abuela no habla bien inglés, ¿puedo ir con ella a la biopsia?",
         "tuve fiebre y el seno rojo la semana pasada pero ya se pasó.",
         "con tanto trabajo no tengo tiempo ni para respirar, ¿la biopsia es rápida?",
+        # out of place, not gasping
+        "en la sala de espera me sentí como pez fuera del agua, ¿es normal tanta gente?",
         # taking her temperature is no fever
         "hoy tengo 36.8 y la herida se ve bien, ¿me tomo la temperatura otra vez en la noche?",
     ],
