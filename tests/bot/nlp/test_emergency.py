@@ -186,6 +186,10 @@ POSITIVE = [
     # A sedative not listed before; "like back then" compares, it does not date the pain.
     ("overdose", "i've just swallowed about 30 temazepam with some gin"),
     ("chest_pain", "right now my chest is crushing just like it did back then, into my left arm"),
+    # Out again after coming round; "the last time." is the latest of several just now.
+    ("fainting", "he came round for a moment and now he's out again on the kitchen floor"),
+    ("fainting", "i keep passing out when i get up, four times this hour, cut my chin the last "
+                 "time."),
 ]
 
 
@@ -505,6 +509,7 @@ def test_denied_or_past_self_harm_brings_the_crisis_line_only(detect: Detect, te
         ("fainting", "he went down like a stone"),
         ("fainting", "he can barely rouse her"),
         ("breathing", "my peak flow has dropped to half"),
+        ("fainting", "my mum keeps going out on the sofa"),
         ("bleeding", "the sheet under her is all wet"),
     ],
 )

@@ -210,6 +210,11 @@ def spanish() -> SpanishSafety:
         (OVERDOSE, "mi abuelo se tomó diez pastillas de warfarina. le está sangrando la nariz."),
         ("breathing", "mi tía está boqueando como un pez y se está poniendo morada"),
         ("allergic_reaction", "empecé la penicilina y tengo los labios inflamadísimos"),
+        # The perfect tense of Spain; waking her fails; redness "como tres dedos" past the line.
+        ("fainting", "mi hermana se ha desplomado en el salón y no consigo despertarla"),
+        ("fainting", "he perdido el conocimiento en la ducha hace un momento"),
+        ("fainting", "a mi abuela se le van los ojos para atrás y no contesta"),
+        ("infection", "tengo 39 de fiebre y lo rojo ya se pasó como dos dedos de la línea"),
     ],
 )
 def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text: str) -> None:
@@ -279,6 +284,9 @@ def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text
         "mi abuela no habla bien inglés, ¿puedo ir con ella a la biopsia?",
         "tuve fiebre y el seno rojo la semana pasada pero ya se pasó.",
         "con tanto trabajo no tengo tiempo ni para respirar, ¿la biopsia es rápida?",
+        # someone else, already seen to; a question about what the clinic keeps
+        "un señor se desmayó en la fila (ya lo atendieron y se fue caminando), ¿eso es común?",
+        "¿tienen epinefrina en la sala por si alguien reacciona al contraste?",
         # out of place, not gasping
         "en la sala de espera me sentí como pez fuera del agua, ¿es normal tanta gente?",
         # taking her temperature is no fever
