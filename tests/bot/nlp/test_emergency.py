@@ -190,6 +190,8 @@ POSITIVE = [
     ("fainting", "he came round for a moment and now he's out again on the kitchen floor"),
     ("fainting", "i keep passing out when i get up, four times this hour, cut my chin the last "
                  "time."),
+    # "many" swallowed, a count she reports.
+    ("overdose", "my son took many of my sleeping pills, he says 20"),
 ]
 
 
@@ -510,6 +512,7 @@ def test_denied_or_past_self_harm_brings_the_crisis_line_only(detect: Detect, te
         ("fainting", "he can barely rouse her"),
         ("breathing", "my peak flow has dropped to half"),
         ("fainting", "my mum keeps going out on the sofa"),
+        ("bleeding", "this isn't oozing anymore, it drips when i stand"),
         ("bleeding", "the sheet under her is all wet"),
     ],
 )
@@ -648,6 +651,8 @@ def test_a_sign_in_an_unsettled_context_is_dropped(
         "i'm ready to throw the whole bottle of calcium away, is that silly?",
         "what do they use to numb the breast for a biopsy?",
         "the biopsy site is a bit red and warm and the bill says covered 100%",
+        "i take many medicines, tylenol among them, does that matter for the biopsy?",
+        "out cold on the sofa for hours after the biopsy, best nap i've had in years",
         # A denied symptom just before ", i've ..." stays denied.
         "the site is a bit red but i haven't got a temperature, i've been checking all day",
     ],

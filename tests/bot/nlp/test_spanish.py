@@ -215,6 +215,12 @@ def spanish() -> SpanishSafety:
         ("fainting", "he perdido el conocimiento en la ducha hace un momento"),
         ("fainting", "a mi abuela se le van los ojos para atrás y no contesta"),
         ("infection", "tengo 39 de fiebre y lo rojo ya se pasó como dos dedos de la línea"),
+        # Colombian "se desgonzó"; gasping "jalando aire"; a month's tablets; a syrup bottle.
+        ("fainting", "mi abuela se desgonzó en la sala y no vuelve en sí"),
+        ("breathing", "mi mamá está jalando aire con la boca abierta desde hace rato"),
+        (OVERDOSE, "mi papá se tomó la warfarina de todo el mes de una vez"),
+        (OVERDOSE, "el niño se bebió medio pomo de jarabe de paracetamol"),
+        (OVERDOSE, "mi nieto se comió unas pastillitas de hierro, eran como 8 o 9"),
     ],
 )
 def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text: str) -> None:
