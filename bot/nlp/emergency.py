@@ -92,6 +92,7 @@ def load_context_rules(path: Path = CONTEXT_FILE) -> list[ConTextRule]:
             direction=rule["direction"],
             max_scope=rule.get("max_scope"),
             allowed_types=set(rule["allowed_types"]) if rule.get("allowed_types") else None,
+            excluded_types=set(rule["excluded_types"]) if rule.get("excluded_types") else None,
         )
         for rule in rules
     ]

@@ -192,6 +192,10 @@ POSITIVE = [
                  "time."),
     # "many" swallowed, a count she reports.
     ("overdose", "my son took many of my sleeping pills, he says 20"),
+    # Pills taken last night still harm; "after I got the call" is when, not a figure.
+    ("overdose", "i swallowed the whole bottle of paracetamol last night after i got the call"),
+    ("overdose", "i took 20 tylenol in a day, is that bad?"),
+    ("overdose", "the toddler got into my bag and ate some of my glipizide"),
 ]
 
 
@@ -471,6 +475,8 @@ def test_a_lone_sign_of_self_harm_stays_uncertain(detect: Detect) -> None:
     # Blood pressure pills and a stopped heart: a means asked about, not chest pressure.
     assert detect("how many blood pressure pills would make my heart stop") == (
         uncertain(SELF_HARM))
+    assert detect("i think this is my last week on earth, anyway when do you open") == (
+        uncertain(SELF_HARM))
     # A funeral planned, or affairs put in order, is no act happening now: the crisis line.
     assert detect("i'm writing out my funeral wishes, just being organised") == (
         uncertain(SELF_HARM))
@@ -492,6 +498,8 @@ def test_a_lone_sign_of_self_harm_stays_uncertain(detect: Detect) -> None:
         "her husband wrote that she'd tried to end her life; she's in hospital and safe",
         "years ago i went through a dark patch and wanted to die, but that's behind me now",
         "how common are suicidal thoughts after a cancer scare?",
+        # a form's question about past attempts
+        "the intake form asks about past suicide attempts, must i answer?",
     ],
 )
 def test_denied_or_past_self_harm_brings_the_crisis_line_only(detect: Detect, text: str) -> None:
@@ -653,6 +661,9 @@ def test_a_sign_in_an_unsettled_context_is_dropped(
         "the biopsy site is a bit red and warm and the bill says covered 100%",
         "i take many medicines, tylenol among them, does that matter for the biopsy?",
         "out cold on the sofa for hours after the biopsy, best nap i've had in years",
+        "she takes 9 tablets a day, metformin and a bunch more, which stop before the biopsy?",
+        "could the numbing make my throat swell? asking ahead of thursday",
+        "can you help me fill in the form listing all her meds?",
         # A denied symptom just before ", i've ..." stays denied.
         "the site is a bit red but i haven't got a temperature, i've been checking all day",
     ],

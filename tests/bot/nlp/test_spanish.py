@@ -30,6 +30,8 @@ def spanish() -> SpanishSafety:
         ("general", "me pegué muy fuerte en la cabeza y ya vomité dos veces"),
         (SELF_HARM, "ya no quiero vivir, tengo las pastillas aquí"),
         (SELF_HARM, "pienso estrellarme contra un muro para que se acabe todo"),
+        (SELF_HARM, "llevo semanas pensando cómo dejar de estar"),
+        (SELF_HARM, "ojalá me duerma y no me despierto más, el frasco está aquí"),
         (SELF_HARM, "ya no aguanto, quiero quitarme de en medio"),
         ("breathing", "mi mamá tiene los labios morados y respira muy rápido"),
         (OVERDOSE, "el niño se tomó las pastillas de mi suegra, no sé cuántas se tomó"),
@@ -221,6 +223,10 @@ def spanish() -> SpanishSafety:
         (OVERDOSE, "mi papá se tomó la warfarina de todo el mes de una vez"),
         (OVERDOSE, "el niño se bebió medio pomo de jarabe de paracetamol"),
         (OVERDOSE, "mi nieto se comió unas pastillitas de hierro, eran como 8 o 9"),
+        # Out again, with the writer; a light that goes out; an inhaler that does nothing.
+        ("fainting", "acompañé a mi prima a la clínica y se volvió a desmayar en el pasillo"),
+        ("fainting", "cada vez que me paro se me apaga todo y estoy tirada en el piso"),
+        ("breathing", "el inhalador no me hace nada y sigo con el pecho cerrado, silbando"),
     ],
 )
 def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text: str) -> None:
