@@ -71,11 +71,7 @@ def weigh(finding: Mapping[str, Any] | None, scores: Mapping[str, float] | None,
     despair = learned is not None and learned.self_harm >= config["learned_despair_threshold"]
     alarmed = learned is not None and learned.emergency >= config["learned_line_threshold"]
     if scores is not None:
-        # The topic classifier's self-harm guess alone ("I fainted at my biopsy two years
-        # ago") gives no crisis line when the learned model all but rules self-harm out.
-        doubted = learned is not None and learned.self_harm < config["learned_despair_floor"]
-        despair = despair or (scores[SELF_HARM_SCORE] >= config["risk_threshold"]
-                              and not doubted)
+        despair = despair or scores[SELF_HARM_SCORE] >= config["risk_threshold"]
         alarmed = alarmed or scores[EMERGENCY_SCORE] >= config["risk_threshold"]
     suspected = SUSPECTED_SELF_HARM if despair else UNSPECIFIED if alarmed else None
     if not finding:
@@ -147,8 +143,6 @@ class SafetyDecision(GraphComponent, IntentClassifier):
             "learned_agree_threshold": 0.6,
             "learned_line_threshold": 0.6,
             "learned_despair_threshold": 0.5,
-            # Under this self-harm probability the topic classifier's guess gives no crisis line.
-            "learned_despair_floor": 0.05,
             # Its no-emergency probability from which a certain finding only adds a line.
             "learned_veto_threshold": 0.95,
         }

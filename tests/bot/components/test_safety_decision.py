@@ -30,9 +30,9 @@ from bot.contract import (
 CONFIG = SafetyDecision.get_default_config()
 CONFIRM, SIGN, RISK = (CONFIG[key] for key in
                        ("confirm_threshold", "sign_threshold", "risk_threshold"))
-SURE, LINE, AGREE, DESPAIR, FLOOR, VETO = (CONFIG[key] for key in (
+SURE, LINE, AGREE, DESPAIR, VETO = (CONFIG[key] for key in (
     "learned_confirm_threshold", "learned_line_threshold", "learned_agree_threshold",
-    "learned_despair_threshold", "learned_despair_floor", "learned_veto_threshold"))
+    "learned_despair_threshold", "learned_veto_threshold"))
 LEARNED_KINDS = frozenset({"bleeding", "chest_pain", OVERDOSE})
 
 
@@ -56,8 +56,6 @@ def test_thresholds_are_ordered() -> None:
     assert 0 < CONFIRM < RISK < SIGN < 1
     # The learned model adds a line long before it may confirm a finding.
     assert 0 < DESPAIR <= LINE <= AGREE < SURE < 1 and 0.5 < VETO < 1
-    # It doubts the topic classifier's self-harm guess only when it all but rules it out.
-    assert 0 < FLOOR < DESPAIR / 5
 
 
 @pytest.mark.parametrize(
@@ -98,15 +96,9 @@ def test_thresholds_are_ordered() -> None:
         (None, scores(), reading(emergency=LINE - 0.01), Verdict()),
         (None, scores(), reading(self_harm=DESPAIR), Verdict(concern=SUSPECTED_SELF_HARM)),
         (None, None, reading(self_harm=DESPAIR), Verdict(concern=SUSPECTED_SELF_HARM)),
-        # The topic classifier's self-harm guess gives the crisis line unless it all but
-        # rules self-harm out ("I fainted at my biopsy two years ago").
-        (None, scores(self_harm=RISK), reading(self_harm=FLOOR),
-         Verdict(concern=SUSPECTED_SELF_HARM)),
-        (None, scores(self_harm=0.99), reading(self_harm=FLOOR - 0.01), Verdict()),
-        (None, scores(emergency=RISK, self_harm=0.99), reading(self_harm=FLOOR - 0.01),
-         Verdict(concern=UNSPECIFIED)),
-        (finding(OVERDOSE, certain=True), scores(peak=CONFIRM, self_harm=RISK),
-         reading(emergency=0.5, self_harm=FLOOR - 0.01), Verdict(emergency=OVERDOSE)),
+        # The topic classifier's self-harm guess gives the crisis line even when the learned
+        # model reads no despair at all (a floor under it cost a self-harm message its line).
+        (None, scores(self_harm=RISK), reading(), Verdict(concern=SUSPECTED_SELF_HARM)),
         (finding(SELF_HARM), scores(), reading(), Verdict(concern=SELF_HARM)),
         # Despair beside pills taken: the crisis reply, which gives the emergency number too.
         (finding(OVERDOSE, certain=True), scores(peak=CONFIRM), reading(self_harm=DESPAIR),
