@@ -15,6 +15,7 @@ from spacy.language import Language
 from bot.contract import OVERDOSE, SELF_HARM, SUSPECTED_SELF_HARM
 from bot.nlp.clauses import PERSONAL_FILES
 from bot.nlp.emergency import CONTEXT_FILE, EMERGENCY_FILE, EmergencyDetector, Finding, judge
+from bot.nlp.spanish import SPANISH_CONTEXT_FILE, SPANISH_EMERGENCY_FILE
 
 ROOT = Path(__file__).resolve().parents[3]
 KINDS = yaml.safe_load(EMERGENCY_FILE.read_text(encoding="utf-8"))["kinds"]
@@ -700,6 +701,39 @@ def test_every_listed_word_is_text(path: Path) -> None:
     for kind, rules in KINDS.items():
         for group in rules.get("together", []):
             assert all(isinstance(entry, (str, list)) for entry in group), kind
+
+
+RULE_FILES = [EMERGENCY_FILE, SPANISH_EMERGENCY_FILE, CONTEXT_FILE, SPANISH_CONTEXT_FILE,
+              *PERSONAL_FILES.values()]
+
+
+def _string_lists(node: object) -> list[list[str]]:
+    """Every list of strings in a rules file, at any depth (phrases, groups, IN lists)."""
+    if isinstance(node, dict):
+        return [found for value in node.values() for found in _string_lists(value)]
+    if isinstance(node, list):
+        own = [node] if node and all(isinstance(entry, str) for entry in node) else []
+        return own + [found for value in node for found in _string_lists(value)]
+    return []
+
+
+@pytest.mark.parametrize("path", RULE_FILES, ids=lambda path: path.name)
+def test_no_list_repeats_an_entry(path: Path) -> None:
+    # A repeat changes nothing but hides what a list holds; about 70 had crept in.
+    lists = _string_lists(yaml.safe_load(path.read_text(encoding="utf-8")))
+    assert lists
+    assert [sorted({w for w in words if words.count(w) > 1}) for words in lists
+            if len(set(words)) < len(words)] == []
+
+
+@pytest.mark.parametrize("path", [EMERGENCY_FILE, SPANISH_EMERGENCY_FILE],
+                         ids=lambda path: path.name)
+def test_no_phrase_is_both_a_statement_and_a_sign_of_one_kind(path: Path) -> None:
+    # The statement always wins, so the sign's copy would only mislead a reader.
+    kinds = yaml.safe_load(path.read_text(encoding="utf-8"))["kinds"]
+    both = {kind: set(rules.get("phrases", [])) & set((rules.get("weak") or {}).get("phrases", []))
+            for kind, rules in kinds.items()}
+    assert {kind: phrases for kind, phrases in both.items() if phrases} == {}
 
 
 @pytest.mark.parametrize(
