@@ -59,7 +59,8 @@ class GramIndex:
             hashes[column] = hash(grams[start:end])
             start = end + 1
         order = np.argsort(hashes)
-        self._hashes, self._columns = hashes[order], order
+        # int32 columns: half the memory of argsort's int64, and no vocabulary comes near 2**31.
+        self._hashes, self._columns = hashes[order], order.astype(np.int32)
         if count and np.any(self._hashes[1:] == self._hashes[:-1]):
             raise CompilationError("two n-grams of the vocabulary share a hash")
 
@@ -87,6 +88,8 @@ class Part:
     sublinear: bool
 
     def __post_init__(self) -> None:
+        # Single precision, as the weights: an idf needs no more than seven digits.
+        self.idf = np.asarray(self.idf, np.float32)
         self.analyzer: Callable[[str], List[str]] = CountVectorizer(
             **{**self.settings, "ngram_range": tuple(self.settings["ngram_range"])}
         ).build_analyzer()
@@ -111,7 +114,7 @@ class Part:
             raise CompilationError("an n-gram contains the separator")
         return cls({name: settings[name] for name in ANALYZER_SETTINGS},
                    "".join(gram + SEPARATOR for gram in by_column),
-                   np.asarray(vectorizer.idf_, float), bool(vectorizer.sublinear_tf))
+                   vectorizer.idf_, bool(vectorizer.sublinear_tf))
 
 
 class CompiledTextModel:
