@@ -1,14 +1,16 @@
 """Weighs the two kinds of safety evidence, the rules' finding and the classifier's score.
 
-Neither alone replaces an answer with the emergency reply: a rule's certain finding needs the
-classifier not to rule it out (a plain question such as "can calcium deposits cause chest
-pain?" matches the rules but scores near zero), and a physical sign the rules found ("my
-dressing is soaked") becomes certain only when the classifier is sure the message describes an
-emergency. The model learned from independent writers' messages (LearnedRisk) is a second
-reader: when it is sure of an emergency, what the rules found but left uncertain becomes
-certain; when it reads despair, the answer gets the crisis line. Whatever is left possible adds
-a safety line under the answer. Self-harm is never weighed down: the rules' crisis finding
-always stands.
+Neither alone replaces an answer with the emergency reply, with one exception below: a rule's
+certain finding needs the classifier not to rule it out (a plain question such as "can calcium
+deposits cause chest pain?" matches the rules but scores near zero), and a physical sign the
+rules found ("my dressing is soaked") becomes certain only when the classifier is sure the
+message describes an emergency. The model learned from independent writers' messages
+(LearnedRisk) is a second reader: when it is sure of an emergency, what the rules found but
+left uncertain becomes certain; when it reads despair, the answer gets the crisis line; when it
+is all but certain of an emergency the rules did not find (a bleed told as "kinda leaking ...
+running down my stomach"), that is the exception: the general emergency reply. Whatever is left
+possible adds a safety line under the answer. Self-harm is never weighed down: the rules'
+crisis finding always stands.
 """
 
 from __future__ import annotations
@@ -75,6 +77,8 @@ def weigh(finding: Mapping[str, Any] | None, scores: Mapping[str, float] | None,
         alarmed = alarmed or scores[EMERGENCY_SCORE] >= config["risk_threshold"]
     suspected = SUSPECTED_SELF_HARM if despair else UNSPECIFIED if alarmed else None
     if not finding:
+        if learned is not None and learned.emergency >= config["learned_alone_threshold"]:
+            return Verdict(emergency=SELF_HARM if despair else UNSPECIFIED)
         return Verdict(concern=suspected)
     kind = finding["kind"]
     confirmed = (kind != SELF_HARM and learned is not None
@@ -141,6 +145,12 @@ class SafetyDecision(GraphComponent, IntentClassifier):
             # Its emergency probability from which it agrees with a certain finding that the
             # topic classifier scores under `confirm_threshold`.
             "learned_agree_threshold": 0.6,
+            # Its emergency probability from which it alone gives the emergency reply. No
+            # message of the tuning splits, stories or held-out questions that was not an
+            # emergency came above 0.93 without a rule finding, and fitted without their own
+            # round, 2 of the writers' 6,789 non-emergencies came above 0.95; fresh emergencies
+            # told without the rules' words came at 0.96 to 1.0.
+            "learned_alone_threshold": 0.95,
             "learned_line_threshold": 0.6,
             "learned_despair_threshold": 0.5,
             # Its no-emergency probability from which a certain finding only adds a line.

@@ -30,9 +30,9 @@ from bot.contract import (
 CONFIG = SafetyDecision.get_default_config()
 CONFIRM, SIGN, RISK = (CONFIG[key] for key in
                        ("confirm_threshold", "sign_threshold", "risk_threshold"))
-SURE, LINE, AGREE, DESPAIR, VETO = (CONFIG[key] for key in (
+SURE, LINE, AGREE, DESPAIR, VETO, ALONE = (CONFIG[key] for key in (
     "learned_confirm_threshold", "learned_line_threshold", "learned_agree_threshold",
-    "learned_despair_threshold", "learned_veto_threshold"))
+    "learned_despair_threshold", "learned_veto_threshold", "learned_alone_threshold"))
 LEARNED_KINDS = frozenset({"bleeding", "chest_pain", OVERDOSE})
 
 
@@ -55,7 +55,7 @@ def test_thresholds_are_ordered() -> None:
     # A certain rule needs little agreement; a sign needs a sure classifier.
     assert 0 < CONFIRM < RISK < SIGN < 1
     # The learned model adds a line long before it may confirm a finding.
-    assert 0 < DESPAIR <= LINE <= AGREE < SURE < 1 and 0.5 < VETO < 1
+    assert 0 < DESPAIR <= LINE <= AGREE < SURE < ALONE < 1 and 0.5 < VETO < 1
 
 
 @pytest.mark.parametrize(
@@ -91,8 +91,10 @@ def test_thresholds_are_ordered() -> None:
          reading(), Verdict(concern="bleeding")),
         ({**finding("bleeding"), RULES_ALONE: True}, scores(), reading(emergency=SURE),
          Verdict(emergency="bleeding")),
-        # Alone, it adds a line and never replaces the answer.
-        (None, scores(), reading(emergency=1.0), Verdict(concern=UNSPECIFIED)),
+        # Alone, it adds a line, and replaces the answer only when all but certain.
+        (None, scores(), reading(emergency=ALONE - 0.01), Verdict(concern=UNSPECIFIED)),
+        (None, scores(), reading(emergency=ALONE), Verdict(emergency=UNSPECIFIED)),
+        (None, scores(self_harm=RISK), reading(emergency=ALONE), Verdict(emergency=SELF_HARM)),
         (None, scores(), reading(emergency=LINE - 0.01), Verdict()),
         (None, scores(), reading(self_harm=DESPAIR), Verdict(concern=SUSPECTED_SELF_HARM)),
         (None, None, reading(self_harm=DESPAIR), Verdict(concern=SUSPECTED_SELF_HARM)),
