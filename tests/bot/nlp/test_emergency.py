@@ -59,6 +59,7 @@ POSITIVE = [
     ("self_harm", "I have counted how many of the sleeping tablets it would take"),
     ("self_harm", "mum keeps saying she wants to die and asked me where the gun is"),
     ("fainting", "my vision is tunneling and I think I'm about to go down"),
+    ("overdose", "my niece got into her grandpa's heart pills, she's 3 and ate a few"),
     ("overdose", "by mistake I double-dosed my metoprolol, 200 mg total"),
     ("allergic_reaction", "hivs all over me after that shot"),
     ("bleeding", "the biopsy site still hasn't stopped bleeding"),
@@ -336,6 +337,9 @@ def test_faq_questions_are_not_emergencies(detect: Detect, text: str) -> None:
         "pain maybe 3 from 10 and tylenol helps",
         "i had an abscess with a 39 fever after a biopsy back in 2016. are antibiotics given?",
         "this morning the biopsy bled a lot but the er fixed it, when can i shower?",
+        # Nobody coming round after a faint; a tech's instruction.
+        "the nurse came to check on me after the mammogram, is that usual?",
+        "they told me to hold my breath for the picture, how long is that usually?",
     ],
 )
 def test_figurative_past_and_denied_are_not_emergencies(detect: Detect, text: str) -> None:

@@ -227,6 +227,10 @@ def spanish() -> SpanishSafety:
         ("fainting", "acompañé a mi prima a la clínica y se volvió a desmayar en el pasillo"),
         ("fainting", "cada vez que me paro se me apaga todo y estoy tirada en el piso"),
         ("breathing", "el inhalador no me hace nada y sigo con el pecho cerrado, silbando"),
+        ("breathing", "volviendo del hospital mi tía se empezó a ahogar y está morada"),
+        ("breathing", "mi abuela no puede terminar una frase sin parar a respirar"),
+        # Two quiet signs: pills hoarded for weeks and "everything is done".
+        (SELF_HARM, "mi hermana lleva meses juntándolas y hoy me dijo que ya está todo hecho"),
     ],
 )
 def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text: str) -> None:
@@ -303,6 +307,8 @@ def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text
         "en la sala de espera me sentí como pez fuera del agua, ¿es normal tanta gente?",
         # taking her temperature is no fever
         "hoy tengo 36.8 y la herida se ve bien, ¿me tomo la temperatura otra vez en la noche?",
+        # care given at the ER, long ago
+        "hace dos años me atendieron en urgencias por una alergia, ¿tengo que avisar antes?",
     ],
 )
 def test_figures_of_speech_denials_and_the_past_raise_nothing(
@@ -351,6 +357,7 @@ def test_figures_of_speech_denials_and_the_past_raise_nothing(
         "no quiero que mi mamá tome una sobredosis de calcio sin saberlo",
         # when to go, asked ahead of time
         "¿cómo sé cuándo ir a urgencias después de la biopsia?",
+        "quiero saber cuándo sí ir a urgencias si me sube la fiebre",
     ],
 )
 def test_hypothetical_or_someone_elses_emergency_is_at_most_uncertain(
