@@ -60,6 +60,7 @@ POSITIVE = [
     ("self_harm", "mum keeps saying she wants to die and asked me where the gun is"),
     ("fainting", "my vision is tunneling and I think I'm about to go down"),
     ("overdose", "my niece got into her grandpa's heart pills, she's 3 and ate a few"),
+    ("bleeding", "it soaks a pad in about ten minutes and I'm on my fourth pad"),
     ("overdose", "by mistake I double-dosed my metoprolol, 200 mg total"),
     ("allergic_reaction", "hivs all over me after that shot"),
     ("bleeding", "the biopsy site still hasn't stopped bleeding"),
@@ -340,6 +341,9 @@ def test_faq_questions_are_not_emergencies(detect: Detect, text: str) -> None:
         # Nobody coming round after a faint; a tech's instruction.
         "the nurse came to check on me after the mammogram, is that usual?",
         "they told me to hold my breath for the picture, how long is that usually?",
+        "my neck was stiff from lying on the biopsy table for 40 minutes, heat helps",
+        "her throat felt tight for a second, ok she's talking totally normal now, no rash",
+        "dropped my pill box, pills everywhere, ok counted twice, all there, nobody took any",
     ],
 )
 def test_figurative_past_and_denied_are_not_emergencies(detect: Detect, text: str) -> None:

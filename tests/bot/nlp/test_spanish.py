@@ -231,6 +231,9 @@ def spanish() -> SpanishSafety:
         ("breathing", "mi abuela no puede terminar una frase sin parar a respirar"),
         # Two quiet signs: pills hoarded for weeks and "everything is done".
         (SELF_HARM, "mi hermana lleva meses juntándolas y hoy me dijo que ya está todo hecho"),
+        ("bleeding", "desde la biopsia el seno se hinchó al doble y está duro y morado"),
+        (OVERDOSE, "mi papá se inyectó la insulina dos veces por error y está sudando frío"),
+        ("infection", "tengo 39.5, escalofríos y la mama roja y caliente, biopsia el lunes pasado"),
     ],
 )
 def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text: str) -> None:
@@ -309,6 +312,12 @@ def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text
         "hoy tengo 36.8 y la herida se ve bien, ¿me tomo la temperatura otra vez en la noche?",
         # care given at the ER, long ago
         "hace dos años me atendieron en urgencias por una alergia, ¿tengo que avisar antes?",
+        # a scare taken back in the same breath
+        "se me manchó la gasa de rojo... ah no, es el yodo, ¿cuándo me puedo bañar?",
+        "sentí la garganta cerrada pero ya tosí, era el agua, ¿el calcio va con comida?",
+        "mi tía dice que le duele el pecho... ya se está riendo, era broma, ¿y los resultados?",
+        # she takes it twice a day: a dose, not an overdose
+        "me tomo el calcio dos veces al día, ¿está bien antes de la mamografía?",
     ],
 )
 def test_figures_of_speech_denials_and_the_past_raise_nothing(
@@ -358,6 +367,8 @@ def test_figures_of_speech_denials_and_the_past_raise_nothing(
         # when to go, asked ahead of time
         "¿cómo sé cuándo ir a urgencias después de la biopsia?",
         "quiero saber cuándo sí ir a urgencias si me sube la fiebre",
+        "si me da fiebre, ¿cuánto se considera alta para ir a urgencias?",
+        "pensé que era escalofrío de infección pero tenía 36.4, el aire estaba fuerte",
     ],
 )
 def test_hypothetical_or_someone_elses_emergency_is_at_most_uncertain(
