@@ -316,6 +316,8 @@ def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text
         "se me manchó la gasa de rojo... ah no, es el yodo, ¿cuándo me puedo bañar?",
         "sentí la garganta cerrada pero ya tosí, era el agua, ¿el calcio va con comida?",
         "mi tía dice que le duele el pecho... ya se está riendo, era broma, ¿y los resultados?",
+        # already taken to hospital by someone else
+        "a mi mamá le dio fiebre con el seno rojo y mi hermana ya la llevó al hospital",
         # she takes it twice a day: a dose, not an overdose
         "me tomo el calcio dos veces al día, ¿está bien antes de la mamografía?",
     ],
