@@ -61,6 +61,8 @@ POSITIVE = [
     ("fainting", "my vision is tunneling and I think I'm about to go down"),
     ("overdose", "my niece got into her grandpa's heart pills, she's 3 and ate a few"),
     ("bleeding", "it soaks a pad in about ten minutes and I'm on my fourth pad"),
+    ("bleeding", "it hasn't stopped since dinner, we're on the third dish towel"),
+    ("fainting", "mama gone limp, can't wake she"),
     ("overdose", "by mistake I double-dosed my metoprolol, 200 mg total"),
     ("allergic_reaction", "hivs all over me after that shot"),
     ("bleeding", "the biopsy site still hasn't stopped bleeding"),
@@ -344,6 +346,8 @@ def test_faq_questions_are_not_emergencies(detect: Detect, text: str) -> None:
         "my neck was stiff from lying on the biopsy table for 40 minutes, heat helps",
         "her throat felt tight for a second, ok she's talking totally normal now, no rash",
         "dropped my pill box, pills everywhere, ok counted twice, all there, nobody took any",
+        "i don't think this is an emergency, she's breathing fine now, can she still come at 2?",
+        "my throat closed up from penicillin when i was 20, should i tell them before the biopsy?",
     ],
 )
 def test_figurative_past_and_denied_are_not_emergencies(detect: Detect, text: str) -> None:

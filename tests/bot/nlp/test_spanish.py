@@ -234,6 +234,8 @@ def spanish() -> SpanishSafety:
         ("bleeding", "desde la biopsia el seno se hinchó al doble y está duro y morado"),
         (OVERDOSE, "mi papá se inyectó la insulina dos veces por error y está sudando frío"),
         ("infection", "tengo 39.5, escalofríos y la mama roja y caliente, biopsia el lunes pasado"),
+        ("bleeding", "mi mamá ya empapó cuatro toallas con la sangre de la biopsia"),
+        (SELF_HARM, "dejé la insulina a propósito, para que diosito me recoja pronto"),
     ],
 )
 def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text: str) -> None:
