@@ -110,6 +110,9 @@ def test_two_questions_in_one_message_get_two_answers(servers: Servers) -> None:
         ("I want to kill myself", "self_harm"),
         ("what are microcalcifications? also my bx site is gushing blood and won't stop",
          "bleeding"),
+        # No rule's words: the learned reader alone is all but certain (the general reply).
+        ("my biopsy site is kinda leaking?? like not a little, it's running down my stomach and "
+         "pushing on it does nothing. been half an hour", "unspecified"),
     ],
 )
 def test_emergencies_get_the_emergency_reply_first_and_alone(
