@@ -692,19 +692,23 @@ def test_it_is_not_stopping_is_no_denial(detect: Detect) -> None:
     assert detect("it's not stopping, blood everywhere") == certain("bleeding")
 
 
+RULE_FILES = [EMERGENCY_FILE, SPANISH_EMERGENCY_FILE, CONTEXT_FILE, SPANISH_CONTEXT_FILE,
+              *PERSONAL_FILES.values()]
+
+
 def _word_lists(node: object) -> list[list[object]]:
-    """Every list of words in a rules file: phrase lists and the IN / NOT_IN of patterns."""
+    """The words of every list in a rules file, at any depth: phrase lists, a kind's groups
+    (whose token patterns are read as lists of their own) and the IN / NOT_IN of patterns."""
     if isinstance(node, dict):
-        return [found for key, value in node.items()
-                for found in ([value] if key in ("IN", "NOT_IN", "phrases") else [])
-                + _word_lists(value)]
+        return [found for value in node.values() for found in _word_lists(value)]
     if isinstance(node, list):
-        return [found for value in node for found in _word_lists(value)]
+        words = [entry for entry in node if not isinstance(entry, (dict, list))]
+        return ([words] if words else []) + [found for entry in node
+                                             for found in _word_lists(entry)]
     return []
 
 
-@pytest.mark.parametrize("path", [EMERGENCY_FILE, CONTEXT_FILE, *PERSONAL_FILES.values()],
-                         ids=lambda path: path.name)
+@pytest.mark.parametrize("path", RULE_FILES, ids=lambda path: path.name)
 def test_every_listed_word_is_text(path: Path) -> None:
     # YAML reads a bare on, off, no or yes as a boolean: such a word would never match.
     lists = _word_lists(yaml.safe_load(path.read_text(encoding="utf-8")))
@@ -715,24 +719,10 @@ def test_every_listed_word_is_text(path: Path) -> None:
             assert all(isinstance(entry, (str, list)) for entry in group), kind
 
 
-RULE_FILES = [EMERGENCY_FILE, SPANISH_EMERGENCY_FILE, CONTEXT_FILE, SPANISH_CONTEXT_FILE,
-              *PERSONAL_FILES.values()]
-
-
-def _string_lists(node: object) -> list[list[str]]:
-    """Every list of strings in a rules file, at any depth (phrases, groups, IN lists)."""
-    if isinstance(node, dict):
-        return [found for value in node.values() for found in _string_lists(value)]
-    if isinstance(node, list):
-        own = [node] if node and all(isinstance(entry, str) for entry in node) else []
-        return own + [found for value in node for found in _string_lists(value)]
-    return []
-
-
 @pytest.mark.parametrize("path", RULE_FILES, ids=lambda path: path.name)
 def test_no_list_repeats_an_entry(path: Path) -> None:
     # A repeat changes nothing but hides what a list holds; about 70 had crept in.
-    lists = _string_lists(yaml.safe_load(path.read_text(encoding="utf-8")))
+    lists = _word_lists(yaml.safe_load(path.read_text(encoding="utf-8")))
     assert lists
     assert [sorted({w for w in words if words.count(w) > 1}) for words in lists
             if len(set(words)) < len(words)] == []
