@@ -99,8 +99,10 @@ def build_model(config: Dict[str, Any]) -> Pipeline:
         ]
     )
     # Balanced: a self-harm message is rarer in the corpus than in what it must not miss.
+    # newton-cg: the same optimum as the default lbfgs (probabilities within 0.0003 over every
+    # evaluation message) in half the fit's time, which grows with the corpus.
     classifier = LogisticRegression(C=config["C"], max_iter=5000, class_weight="balanced",
-                                    random_state=config["random_seed"])
+                                    solver="newton-cg", random_state=config["random_seed"])
     return Pipeline([("features", features), ("classifier", classifier)])
 
 

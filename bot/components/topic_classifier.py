@@ -111,8 +111,10 @@ def _build_model(config: Dict[str, Any]) -> Pipeline:
             ),
         ]
     )
+    # newton-cg: the same optimum as the default lbfgs (probabilities within 0.0002) in half the
+    # fit's time; training time is a benchmark target.
     classifier = LogisticRegression(
-        C=config["C"], max_iter=5000, random_state=config["random_seed"]
+        C=config["C"], max_iter=5000, solver="newton-cg", random_state=config["random_seed"]
     )
     return Pipeline([("features", features), ("classifier", classifier)])
 
