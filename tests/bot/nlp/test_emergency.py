@@ -201,6 +201,10 @@ POSITIVE = [
     ("overdose", "i swallowed the whole bottle of paracetamol last night after i got the call"),
     ("overdose", "i took 20 tylenol in a day, is that bad?"),
     ("overdose", "the toddler got into my bag and ate some of my glipizide"),
+    # A clinician's shorthand: chest pain as "CP" with how it began or how it feels.
+    ("chest_pain", "crushing cp for ten minutes now, left arm gone numb"),
+    ("chest_pain", "cp started an hour ago and i'm sweating through my scrubs"),
+    ("chest_pain", "substernal pressure since i sat down, worse every minute"),
 ]
 
 
@@ -390,6 +394,9 @@ def test_figurative_past_and_denied_are_not_emergencies(detect: Detect, text: st
         ("breathing", "my wife is three states away and texted that she's been short of breath "
                       "since sunday"),
         ("bleeding", "could i bleed out or stop breathing?"),
+        # A clinician tells of a patient on her last shift.
+        ("infection", "a lady came in on my last shift with a fever of 103 and a red swollen "
+                      "breast after her biopsy"),
         ("general", "the leaflet is clear about when to call 911, but is a bruise normal?"),
         ("fainting", "if i pass out during the biopsy, what happens? i passed out getting my ears "
                      "pierced at twelve"),
@@ -497,6 +504,9 @@ def test_a_lone_sign_of_self_harm_stays_uncertain(detect: Detect) -> None:
         uncertain(SELF_HARM))
     # Sorting out a will is no act happening now: the crisis line, not the crisis reply.
     assert detect("i'm updating my will this month, can i have the biopsy on friday?") == (
+        uncertain(SELF_HARM))
+    # Means searched for, said without the word.
+    assert detect("googling ways. is the clinic open on monday") == (
         uncertain(SELF_HARM))
 
 
@@ -679,6 +689,9 @@ def test_a_sign_in_an_unsettled_context_is_dropped(
         "can you help me fill in the form listing all her meds?",
         # A denied symptom just before ", i've ..." stays denied.
         "the site is a bit red but i haven't got a temperature, i've been checking all day",
+        # A dose question, and an old woman's wish not to trouble her son for a lift.
+        "no chest pain today, i forgot my noon pill, should i take it now or wait for supper?",
+        "i don't want to be a burden to my daughter, so i'll take the bus to the biopsy",
     ],
 )
 def test_denials_lists_and_idioms_raise_nothing(

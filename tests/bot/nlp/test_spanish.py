@@ -21,6 +21,8 @@ def spanish() -> SpanishSafety:
     ("kind", "text"),
     [
         ("bleeding", "me sigue saliendo sangre de la herida y no para"),
+        # Spanglish: the English word for where the blood is.
+        ("bleeding", "hay sangre everywhere desde la biopsia"),
         ("breathing", "no puedo respirar bien, me estoy ahogando"),
         ("chest_pain", "mi esposo se agarró el pecho y está sudado y pálido"),
         ("fainting", "mi mamá se desmayó en la cocina y no reacciona"),
@@ -246,6 +248,8 @@ def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text
     "text",
     [
         "me muero de ganas de saber qué significan las calcificaciones",
+        # A chat's sign-off, not a goodbye.
+        "ya me despido, muchas gracias por la ayuda",
         "la espera me está matando, ¿cuándo llegan los resultados?",
         "no tengo fiebre ni sangrado, solo quiero saber qué son",
         "mi tía tuvo un infarto hace años, ¿eso tiene que ver con el calcio?",
@@ -357,6 +361,7 @@ def test_figures_of_speech_denials_and_the_past_raise_nothing(
         "fiebre después de biopsia = malo?",
         "¿se puede sangrar mucho con una aguja fina?",
         "¿el calcio en las arterias tiene que ver con los infartos?",
+        "¿el calcio de las arterias que causan infartos es igual al del seno?",
         "mi vecina se desmayó en su biopsia la semana pasada y ahora me da miedo",
         "mi hermana está internada porque sangró mucho, ya la están atendiendo",
         "mi papá está internado, ya lo están atendiendo porque le dolía el pecho",
