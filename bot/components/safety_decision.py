@@ -84,9 +84,14 @@ def weigh(finding: Mapping[str, Any] | None, scores: Mapping[str, float] | None,
     confirmed = (kind != SELF_HARM and learned is not None
                  and learned.emergency >= config["learned_confirm_threshold"])
     if finding["sign"]:
-        # A sign alone ("pills", "blood") is no concern; with a sure classifier it is certain.
+        # A sign alone ("pills", "blood") is no concern; with a sure classifier it is certain,
+        # unless the learned model is nearly sure it is no emergency ("didn't pass out, but
+        # came close in the shower, fine all day since"): then it keeps the answer, with a line.
         if confirmed or (scores is not None
                          and scores[EMERGENCY_PEAK] >= config["sign_threshold"]):
+            if not confirmed and learned is not None and learned.rules_out(
+                    kind, config["learned_sign_veto_threshold"]):
+                return Verdict(concern=suspected if suspected in CRISIS_CONCERNS else kind)
             despair_first = (scores is not None
                              and scores[SELF_HARM_SCORE] >= scores[EMERGENCY_SCORE])
             return Verdict(emergency=_emergency(kind, suspected, despair_first))
@@ -155,6 +160,8 @@ class SafetyDecision(GraphComponent, IntentClassifier):
             "learned_despair_threshold": 0.5,
             # Its no-emergency probability from which a certain finding only adds a line.
             "learned_veto_threshold": 0.95,
+            # ... and from which a sign that the topic classifier scores high only adds a line.
+            "learned_sign_veto_threshold": 0.85,
         }
 
     def __init__(self, config: Dict[str, Any]) -> None:

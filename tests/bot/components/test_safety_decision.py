@@ -30,9 +30,10 @@ from bot.contract import (
 CONFIG = SafetyDecision.get_default_config()
 CONFIRM, SIGN, RISK = (CONFIG[key] for key in
                        ("confirm_threshold", "sign_threshold", "risk_threshold"))
-SURE, LINE, AGREE, DESPAIR, VETO, ALONE = (CONFIG[key] for key in (
+SURE, LINE, AGREE, DESPAIR, VETO, ALONE, SIGN_VETO = (CONFIG[key] for key in (
     "learned_confirm_threshold", "learned_line_threshold", "learned_agree_threshold",
-    "learned_despair_threshold", "learned_veto_threshold", "learned_alone_threshold"))
+    "learned_despair_threshold", "learned_veto_threshold", "learned_alone_threshold",
+    "learned_sign_veto_threshold"))
 LEARNED_KINDS = frozenset({"bleeding", "chest_pain", OVERDOSE})
 
 
@@ -55,7 +56,7 @@ def test_thresholds_are_ordered() -> None:
     # A certain rule needs little agreement; a sign needs a sure classifier.
     assert 0 < CONFIRM < RISK < SIGN < 1
     # The learned model adds a line long before it may confirm a finding.
-    assert 0 < DESPAIR <= LINE <= AGREE < SURE < ALONE < 1 and 0.5 < VETO < 1
+    assert 0 < DESPAIR <= LINE <= AGREE < SURE < ALONE < 1 and 0.5 < SIGN_VETO <= VETO < 1
 
 
 @pytest.mark.parametrize(
@@ -79,6 +80,13 @@ def test_thresholds_are_ordered() -> None:
          reading(emergency=AGREE - 0.01), Verdict(concern="bleeding")),
         (finding("bleeding"), scores(peak=CONFIRM), reading(emergency=AGREE),
          Verdict(concern="bleeding")),
+        # Nearly sure it is none: a sign the topic classifier scores high only adds its line.
+        (finding("chest_pain", sign=True), scores(peak=1.0),
+         reading(emergency=1.0 - SIGN_VETO - 0.01), Verdict(concern="chest_pain")),
+        (finding("chest_pain", sign=True), scores(peak=1.0),
+         reading(emergency=1.0 - SIGN_VETO + 0.01), Verdict(emergency="chest_pain")),
+        (finding("fainting", sign=True), scores(peak=1.0), reading(),
+         Verdict(emergency="fainting")),
         # A kind it never learned is the rules' alone ("he doesn't know what year it is").
         (finding("general", certain=True), scores(peak=1.0), reading(),
          Verdict(emergency="general")),

@@ -205,6 +205,8 @@ POSITIVE = [
     ("chest_pain", "crushing cp for ten minutes now, left arm gone numb"),
     ("chest_pain", "cp started an hour ago and i'm sweating through my scrubs"),
     ("chest_pain", "substernal pressure since i sat down, worse every minute"),
+    # The sufferer playing it down now is no verdict that it is over.
+    ("breathing", "he's struggling for air and going purple, says it's just his asthma"),
 ]
 
 
@@ -505,6 +507,9 @@ def test_a_lone_sign_of_self_harm_stays_uncertain(detect: Detect) -> None:
     # Sorting out a will is no act happening now: the crisis line, not the crisis reply.
     assert detect("i'm updating my will this month, can i have the biopsy on friday?") == (
         uncertain(SELF_HARM))
+    assert detect("set a date. the day after the biopsy.") == uncertain(SELF_HARM)
+    assert detect("you won't have to put up with me much longer, is the clinic open friday") == (
+        uncertain(SELF_HARM))
     # Means searched for, said without the word.
     assert detect("googling ways. is the clinic open on monday") == (
         uncertain(SELF_HARM))
@@ -692,6 +697,14 @@ def test_a_sign_in_an_unsettled_context_is_dropped(
         # A dose question, and an old woman's wish not to trouble her son for a lift.
         "no chest pain today, i forgot my noon pill, should i take it now or wait for supper?",
         "i don't want to be a burden to my daughter, so i'll take the bus to the biopsy",
+        "we set a date for the biopsy, is that too soon?",
+        # Figures, measuring, a season gone by, what happens now and then.
+        "i swear i nearly had a heart attack when the phone rang, what is a magnification view?",
+        "my son came running down the stairs when i screamed, the result was benign",
+        "the bra helps more than the tylenol did, is soreness normal on day two?",
+        "no fever at all, when can i stop taking my temperature after the biopsy?",
+        "last spring i had chest pain after my mammogram, it turned out to be panic",
+        "sometimes after my calcium pills i get a burning behind the breastbone, should i stop?",
     ],
 )
 def test_denials_lists_and_idioms_raise_nothing(

@@ -23,6 +23,8 @@ def spanish() -> SpanishSafety:
         ("bleeding", "me sigue saliendo sangre de la herida y no para"),
         # Spanglish: the English word for where the blood is.
         ("bleeding", "hay sangre everywhere desde la biopsia"),
+        # "estoy que" is a figure for a deed, not for a pain.
+        ("chest_pain", "estoy que me muero del dolor en el pecho"),
         ("breathing", "no puedo respirar bien, me estoy ahogando"),
         ("chest_pain", "mi esposo se agarró el pecho y está sudado y pálido"),
         ("fainting", "mi mamá se desmayó en la cocina y no reacciona"),
@@ -248,6 +250,8 @@ def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text
     "text",
     [
         "me muero de ganas de saber qué significan las calcificaciones",
+        "me quiero morir de la alegría, salió benigno",
+        "estoy que me tiro por la ventana con tanto papeleo",
         # A chat's sign-off, not a goodbye.
         "ya me despido, muchas gracias por la ayuda",
         "la espera me está matando, ¿cuándo llegan los resultados?",
@@ -421,6 +425,7 @@ def test_a_question_opened_with_its_mark_keeps_its_context(spanish: SpanishSafet
         "no pienso estar para cuando llamen con la biopsia",
         "ya no hace falta que me llame la doctora",
         "le regalé a mi prima mis joyas",
+        "ya elegí la fecha, gracias por todo",
     ],
 )
 def test_a_lone_spanish_sign_of_self_harm_brings_the_crisis_line(
