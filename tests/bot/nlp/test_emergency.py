@@ -705,6 +705,11 @@ def test_a_sign_in_an_unsettled_context_is_dropped(
         "no fever at all, when can i stop taking my temperature after the biopsy?",
         "last spring i had chest pain after my mammogram, it turned out to be panic",
         "sometimes after my calcium pills i get a burning behind the breastbone, should i stop?",
+        # Already in professional hands, an illness accepted, a soreness asked about.
+        "paramedics took my coworker an hour ago after she passed out, should i worry?",
+        "the guy who was wheezing got taken back by staff right away. do i skip deodorant?",
+        "i've made my peace with this disease killing me someday. do calcifications matter?",
+        "her breast is sore from the compression, will it be gone by tonight?",
     ],
 )
 def test_denials_lists_and_idioms_raise_nothing(

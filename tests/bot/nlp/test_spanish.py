@@ -25,6 +25,7 @@ def spanish() -> SpanishSafety:
         ("bleeding", "hay sangre everywhere desde la biopsia"),
         # "estoy que" is a figure for a deed, not for a pain.
         ("chest_pain", "estoy que me muero del dolor en el pecho"),
+        ("chest_pain", "tengo angina de pecho ahora mismo y no se me quita"),
         ("breathing", "no puedo respirar bien, me estoy ahogando"),
         ("chest_pain", "mi esposo se agarró el pecho y está sudado y pálido"),
         ("fainting", "mi mamá se desmayó en la cocina y no reacciona"),
@@ -252,6 +253,7 @@ def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text
         "me muero de ganas de saber qué significan las calcificaciones",
         "me quiero morir de la alegría, salió benigno",
         "estoy que me tiro por la ventana con tanto papeleo",
+        "la vecina no respira raro ni nada, solo le da pánico el aparato",
         # A chat's sign-off, not a goodbye.
         "ya me despido, muchas gracias por la ayuda",
         "la espera me está matando, ¿cuándo llegan los resultados?",
@@ -366,6 +368,8 @@ def test_figures_of_speech_denials_and_the_past_raise_nothing(
         "¿se puede sangrar mucho con una aguja fina?",
         "¿el calcio en las arterias tiene que ver con los infartos?",
         "¿el calcio de las arterias que causan infartos es igual al del seno?",
+        "tengo angina de pecho y mi cardiólogo dice que no me agobie, ¿y si me da dolor en el "
+        "pecho durante la mamografía?",
         "mi vecina se desmayó en su biopsia la semana pasada y ahora me da miedo",
         "mi hermana está internada porque sangró mucho, ya la están atendiendo",
         "mi papá está internado, ya lo están atendiendo porque le dolía el pecho",
@@ -426,6 +430,7 @@ def test_a_question_opened_with_its_mark_keeps_its_context(spanish: SpanishSafet
         "ya no hace falta que me llame la doctora",
         "le regalé a mi prima mis joyas",
         "ya elegí la fecha, gracias por todo",
+        "ya compré el carbón",
     ],
 )
 def test_a_lone_spanish_sign_of_self_harm_brings_the_crisis_line(
