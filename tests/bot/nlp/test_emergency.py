@@ -207,6 +207,8 @@ POSITIVE = [
     ("chest_pain", "substernal pressure since i sat down, worse every minute"),
     # The sufferer playing it down now is no verdict that it is over.
     ("breathing", "he's struggling for air and going purple, says it's just his asthma"),
+    # A learner's tense and number.
+    ("overdose", "i swallow all the sleeping tablet one hour ago, what i do"),
 ]
 
 
@@ -710,6 +712,9 @@ def test_a_sign_in_an_unsettled_context_is_dropped(
         "the guy who was wheezing got taken back by staff right away. do i skip deodorant?",
         "i've made my peace with this disease killing me someday. do calcifications matter?",
         "her breast is sore from the compression, will it be gone by tonight?",
+        "could i be allergic to the numbing? i react to a bunch of meds",
+        "i've got a bunch of leftover oxycodone from surgery, where can i drop it off?",
+        "since the callback my heart is hanging in the air, when do results come?",
     ],
 )
 def test_denials_lists_and_idioms_raise_nothing(

@@ -26,6 +26,9 @@ def spanish() -> SpanishSafety:
         # "estoy que" is a figure for a deed, not for a pain.
         ("chest_pain", "estoy que me muero del dolor en el pecho"),
         ("chest_pain", "tengo angina de pecho ahora mismo y no se me quita"),
+        # Paracetamol taken last night still harms, however well she feels this morning.
+        (OVERDOSE, "anoche me tomé 20 paracetamoles de 1 gramo. hoy no me duele nada."),
+        (OVERDOSE, "me he pinchado dos veces la insulina de la noche"),
         ("breathing", "no puedo respirar bien, me estoy ahogando"),
         ("chest_pain", "mi esposo se agarró el pecho y está sudado y pálido"),
         ("fainting", "mi mamá se desmayó en la cocina y no reacciona"),
@@ -254,6 +257,9 @@ def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text
         "me quiero morir de la alegría, salió benigno",
         "estoy que me tiro por la ventana con tanto papeleo",
         "la vecina no respira raro ni nada, solo le da pánico el aparato",
+        "esta sala de espera me tiene al borde del infarto",
+        "mi mamá está cansada de vivir con tanto miedo, pero va a ir a todas sus citas",
+        "ayer me tomé 2 orfidales en vez de 1 y hoy estoy perfecta",
         # A chat's sign-off, not a goodbye.
         "ya me despido, muchas gracias por la ayuda",
         "la espera me está matando, ¿cuándo llegan los resultados?",
