@@ -66,6 +66,13 @@ def _emergency(kind: str, suspected: str | None, despair_first: bool = False) ->
     return SELF_HARM if despair else kind
 
 
+def _line(kind: str, suspected: str | None) -> Verdict:
+    """The answer with the line of the rules' kind, or the crisis line when self-harm is
+    suspected beside a physical kind."""
+    despairing = kind != SELF_HARM and suspected in CRISIS_CONCERNS
+    return Verdict(concern=suspected if despairing else kind)
+
+
 def weigh(finding: Mapping[str, Any] | None, scores: Mapping[str, float] | None,
           config: Mapping[str, float], learned: Reading | None = None) -> Verdict:
     """The rules' finding (kind, certain, sign) against the classifier's scores and the
@@ -91,7 +98,7 @@ def weigh(finding: Mapping[str, Any] | None, scores: Mapping[str, float] | None,
                          and scores[EMERGENCY_PEAK] >= config["sign_threshold"]):
             if not confirmed and learned is not None and learned.rules_out(
                     kind, config["learned_sign_veto_threshold"]):
-                return Verdict(concern=suspected if suspected in CRISIS_CONCERNS else kind)
+                return _line(kind, suspected)
             despair_first = (scores is not None
                              and scores[SELF_HARM_SCORE] >= scores[EMERGENCY_SCORE])
             return Verdict(emergency=_emergency(kind, suspected, despair_first))
@@ -107,8 +114,7 @@ def weigh(finding: Mapping[str, Any] | None, scores: Mapping[str, float] | None,
         # No classifier to ask (input it cannot read), a crisis, or the Spanish rules.
         if confirmed or (finding["certain"] and not vetoed):
             return Verdict(emergency=_emergency(kind, suspected))
-        despairing = kind != SELF_HARM and suspected in CRISIS_CONCERNS
-        return Verdict(concern=suspected if despairing else kind)
+        return _line(kind, suspected)
     # A classifier that reads despair rather than a physical emergency does not rule it out,
     # and the learned model's agreement stands in for its own ("what does birads 4a mean.. n
     # the biopsy site is gushing thru the bandage again": one sentence that reads as a question).
@@ -117,10 +123,7 @@ def weigh(finding: Mapping[str, Any] | None, scores: Mapping[str, float] | None,
         learned is not None and learned.emergency >= config["learned_agree_threshold"])
     if confirmed or (finding["certain"] and agreed and not vetoed):
         return Verdict(emergency=_emergency(kind, suspected))
-    # The rules' kind names the line, unless the classifier suspects self-harm.
-    if suspected in CRISIS_CONCERNS:
-        return Verdict(concern=suspected)
-    return Verdict(concern=kind)
+    return _line(kind, suspected)
 
 
 @DefaultV1Recipe.register(
