@@ -20,6 +20,7 @@ from bot.content import LANGUAGES, Content, Source, content, render
 from bot.contract import (
     ANSWER_ID_FIELD,
     CRISIS_CONCERNS,
+    EMERGENCY,
     ENGLISH,
     LANGUAGE_KEY,
     OFFERED_TOPICS_SLOT,
@@ -179,7 +180,8 @@ class Reply:
             # An answer that already says when to call the emergency number (biopsy aftercare)
             # needs no second line saying it; the crisis line is always added.
             if self.concern in CRISIS_CONCERNS or not any(p.calls_emergency for p in self.parts):
-                line = render.safety_line(self.concern, self.language)
+                line = render.safety_line(self.concern, self.language,
+                                          after_emergency=EMERGENCY in self.topics)
                 last.blocks.append(render.text_block(line))
             last.custom["safety"] = self.concern
         provider = render.provider_lines(self.topics, self.language)

@@ -10,6 +10,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.replies import CONTENT, EDITIONS, Reply
 from bot.contract import (
+    CRISIS_CONCERNS,
     EMERGENCY,
     EMERGENCY_KEY,
     FACT_TOPIC_KEY,
@@ -37,7 +38,11 @@ class ActionEmergency(Action):
         kind = tracker.latest_message.get(EMERGENCY_KEY) or (
             SELF_HARM if intent == SELF_HARM else UNSPECIFIED)
         variant = kind if kind in OWN_REPLY else "text"
-        return Reply.in_language_of(tracker).behaviour(
+        reply = Reply.for_turn(tracker)
+        if variant != "text" or reply.concern not in CRISIS_CONCERNS:
+            # Only a physical emergency that also reads as despair carries a line: the crisis line.
+            reply.concern = None
+        return reply.behaviour(
             EMERGENCY, variant, suggestions=(), extra={"kind": kind}
         ).send(dispatcher)
 

@@ -51,19 +51,25 @@ logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Verdict:
-    """What the turn gets: the emergency reply (emergency kind) or a line under the answer."""
+    """What the turn gets: the emergency reply (emergency kind), a line under the answer, or
+    the emergency reply with the crisis line under it."""
 
     emergency: str | None = None
     concern: str | None = None
 
 
-def _emergency(kind: str, suspected: str | None, despair_first: bool = False) -> str:
+def _emergency(kind: str, suspected: str | None, despair_first: bool = False) -> Verdict:
     """Pills taken or about to be taken, told as despair ("I'm going to take the rest tonight"),
     and a physical sign in a message the classifier reads as despair more than as an emergency
     ("they want to cut into my chest again. I'm done."), get the crisis reply, which also gives
-    the emergency number."""
-    despair = suspected == SUSPECTED_SELF_HARM and (kind == OVERDOSE or despair_first)
-    return SELF_HARM if despair else kind
+    the emergency number. Any other physical emergency read as despair ("i won't wake up
+    tomorrow. bye") gets its own reply with the crisis line under it: the same suspicion that
+    adds the crisis line under an answer."""
+    if suspected == SUSPECTED_SELF_HARM:
+        if kind == OVERDOSE or despair_first:
+            return Verdict(emergency=SELF_HARM)
+        return Verdict(emergency=kind, concern=suspected)
+    return Verdict(emergency=kind)
 
 
 def _line(kind: str, suspected: str | None) -> Verdict:
@@ -101,7 +107,7 @@ def weigh(finding: Mapping[str, Any] | None, scores: Mapping[str, float] | None,
                 return _line(kind, suspected)
             despair_first = (scores is not None
                              and scores[SELF_HARM_SCORE] >= scores[EMERGENCY_SCORE])
-            return Verdict(emergency=_emergency(kind, suspected, despair_first))
+            return _emergency(kind, suspected, despair_first)
         # An uncertain statement beside the sign keeps its line ("could it be an allergic
         # reaction?"), unless the classifier suspects self-harm.
         if finding.get("stated") and suspected not in CRISIS_CONCERNS:
@@ -113,7 +119,7 @@ def weigh(finding: Mapping[str, Any] | None, scores: Mapping[str, float] | None,
     if scores is None or kind == SELF_HARM or finding.get(RULES_ALONE):
         # No classifier to ask (input it cannot read), a crisis, or the Spanish rules.
         if confirmed or (finding["certain"] and not vetoed):
-            return Verdict(emergency=_emergency(kind, suspected))
+            return _emergency(kind, suspected)
         return _line(kind, suspected)
     # A classifier that reads despair rather than a physical emergency does not rule it out,
     # and the learned model's agreement stands in for its own ("what does birads 4a mean.. n
@@ -122,7 +128,7 @@ def weigh(finding: Mapping[str, Any] | None, scores: Mapping[str, float] | None,
     agreed = risk >= config["confirm_threshold"] or (
         learned is not None and learned.emergency >= config["learned_agree_threshold"])
     if confirmed or (finding["certain"] and agreed and not vetoed):
-        return Verdict(emergency=_emergency(kind, suspected))
+        return _emergency(kind, suspected)
     return _line(kind, suspected)
 
 
@@ -191,7 +197,9 @@ class SafetyDecision(GraphComponent, IntentClassifier):
                 logger.info("Emergency (%s): emergency reply.", verdict.emergency)
                 message.set(EMERGENCY_KEY, verdict.emergency, add_to_output=True)
                 decide(message, EMERGENCY)
-            elif verdict.concern:
-                logger.info("Possible emergency (%s): answer with a safety line.", verdict.concern)
+            if verdict.concern:
+                logger.info("Possible emergency (%s): %s.", verdict.concern,
+                            "its line under the emergency reply" if verdict.emergency
+                            else "answer with a safety line")
                 message.set(SAFETY_CONCERN_KEY, verdict.concern, add_to_output=True)
         return messages

@@ -92,10 +92,13 @@ def plain_text(blocks: Iterable[Block], source: Source | None) -> str:
     return PARAGRAPH.join(draw(blocks, source, str, lambda cited: cited.citation))
 
 
-def safety_line(concern: str, language: str = ENGLISH) -> str:
-    """The line under an answer when an emergency is possible: the crisis line for self-harm."""
-    return behaviour_text(EMERGENCY, "crisis_line" if concern in CRISIS_CONCERNS else "safety_line",
-                          language)
+def safety_line(concern: str, language: str = ENGLISH, after_emergency: bool = False) -> str:
+    """The line under an answer when an emergency is possible: the crisis line for self-harm,
+    in its short form under an emergency reply, which has already given the emergency number."""
+    if concern not in CRISIS_CONCERNS:
+        return behaviour_text(EMERGENCY, "safety_line", language)
+    variant = "crisis_line_after_emergency" if after_emergency else "crisis_line"
+    return behaviour_text(EMERGENCY, variant, language)
 
 
 def provider_lines(topics: Iterable[str], language: str = ENGLISH) -> list[str]:

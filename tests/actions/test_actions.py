@@ -142,6 +142,34 @@ def test_emergency_reply_names_the_right_numbers(kind: str | None, must_say: lis
     assert content().provider_line not in messages[0]["text"]
 
 
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_a_physical_emergency_read_as_despair_gets_the_crisis_line_under_its_reply(
+    language: str
+) -> None:
+    messages, _ = run(ActionEmergency(), tracker(
+        "emergency", emergency="fainting", safety_concern="suspected_self_harm",
+        language=language))
+    placeholders = settings().as_placeholders(language)
+    reply = content(language).behaviour_text("emergency", "text").format(**placeholders)
+    line = content(language).behaviour_text(
+        "emergency", "crisis_line_after_emergency").format(**placeholders)
+    assert topics(messages) == ["emergency"]
+    assert messages[0]["text"] == f"{reply}\n{line}"
+    assert settings().crisis_line in line
+    assert messages[0]["custom"]["safety"] == "suspected_self_harm"
+
+
+@pytest.mark.parametrize(("kind", "concern"), [("bleeding", "bleeding"),
+                                               ("self_harm", "suspected_self_harm"),
+                                               ("overdose", "suspected_self_harm")])
+def test_an_emergency_reply_gets_no_second_line(kind: str, concern: str) -> None:
+    """Its own kind's line would repeat it; the crisis and overdose replies name the crisis line."""
+    messages, _ = run(ActionEmergency(), tracker("emergency", emergency=kind,
+                                                 safety_concern=concern))
+    assert len(messages) == 1 and len(messages[0]["custom"]["blocks"]) == 1
+    assert "safety" not in messages[0]["custom"]
+
+
 @pytest.mark.parametrize(("kind", "variant"), [("self_harm", "self_harm"), ("bleeding", "text")])
 def test_a_spanish_emergency_is_answered_in_spanish(kind: str, variant: str) -> None:
     messages, _ = run(ActionEmergency(), tracker("emergency", emergency=kind, language="es"))

@@ -115,6 +115,12 @@ def test_thresholds_are_ordered() -> None:
          Verdict(emergency=SELF_HARM)),
         (finding("bleeding"), scores(), reading(self_harm=DESPAIR),
          Verdict(concern=SUSPECTED_SELF_HARM)),
+        # A fainting it reads as despair ("i won't wake up tomorrow. bye"): the fainting reply
+        # with the crisis line under it.
+        (finding("fainting", sign=True), scores(peak=SIGN, emergency=0.9),
+         reading(self_harm=DESPAIR), Verdict(emergency="fainting", concern=SUSPECTED_SELF_HARM)),
+        (finding("fainting", sign=True), scores(peak=SIGN, emergency=0.9),
+         reading(self_harm=DESPAIR - 0.01), Verdict(emergency="fainting")),
     ],
 )
 def test_weigh_with_the_learned_model(found: dict[str, Any] | None,
@@ -153,10 +159,13 @@ def test_weigh_with_the_learned_model(found: dict[str, Any] | None,
         (finding(OVERDOSE, sign=True), scores(peak=SIGN, self_harm=RISK),
          Verdict(emergency=SELF_HARM)),
         # A confirmed physical sign in a message read as despair more than as an emergency: the
-        # crisis reply too.
+        # crisis reply too; read as an emergency more than as despair: its own reply, with the
+        # crisis line under it.
         (finding("chest_pain", sign=True), scores(peak=SIGN, self_harm=RISK),
          Verdict(emergency=SELF_HARM)),
         (finding("chest_pain", sign=True), scores(peak=SIGN, emergency=0.5, self_harm=RISK),
+         Verdict(emergency="chest_pain", concern=SUSPECTED_SELF_HARM)),
+        (finding("chest_pain", sign=True), scores(peak=SIGN, emergency=0.5),
          Verdict(emergency="chest_pain")),
         (finding(OVERDOSE, certain=True), scores(peak=CONFIRM, self_harm=RISK - 0.01),
          Verdict(emergency=OVERDOSE)),
@@ -164,7 +173,7 @@ def test_weigh_with_the_learned_model(found: dict[str, Any] | None,
         (finding(OVERDOSE, certain=True), scores(peak=CONFIRM / 2, self_harm=0.8),
          Verdict(emergency=SELF_HARM)),
         (finding("bleeding", certain=True), scores(peak=CONFIRM, self_harm=RISK),
-         Verdict(emergency="bleeding")),
+         Verdict(emergency="bleeding", concern=SUSPECTED_SELF_HARM)),
         # The classifier's suspicion of self-harm outranks a rule's physical kind in the line.
         (finding("bleeding"), scores(self_harm=RISK), Verdict(concern=SUSPECTED_SELF_HARM)),
         # No classifier scores (input it never read): the rules stand alone.
