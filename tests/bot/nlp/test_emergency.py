@@ -209,6 +209,8 @@ POSITIVE = [
     ("breathing", "he's struggling for air and going purple, says it's just his asthma"),
     # A learner's tense and number.
     ("overdose", "i swallow all the sleeping tablet one hour ago, what i do"),
+    # Every pill, the pills left unnamed.
+    ("overdose", "swallowed them all. so sleepy. sorry"),
 ]
 
 
@@ -356,6 +358,9 @@ def test_faq_questions_are_not_emergencies(detect: Detect, text: str) -> None:
         "dropped my pill box, pills everywhere, ok counted twice, all there, nobody took any",
         "i don't think this is an emergency, she's breathing fine now, can she still come at 2?",
         "my throat closed up from penicillin when i was 20, should i tell them before the biopsy?",
+        "my chart has an overdose from 2016 in it, is that why they asked so many questions?",
+        "when i am 30 (now i am 61) i take too many pills by mistake, so which pain pill after?",
+        "the tech took them all again because i moved, do they charge for extra pictures?",
     ],
 )
 def test_figurative_past_and_denied_are_not_emergencies(detect: Detect, text: str) -> None:

@@ -244,6 +244,9 @@ def spanish() -> SpanishSafety:
         ("infection", "tengo 39.5, escalofríos y la mama roja y caliente, biopsia el lunes pasado"),
         ("bleeding", "mi mamá ya empapó cuatro toallas con la sangre de la biopsia"),
         (SELF_HARM, "dejé la insulina a propósito, para que diosito me recoja pronto"),
+        # Since yesterday and still going on; the redness has spread past the line she drew.
+        ("infection", "tengo calentura desde anoche y el pecho rojo y caliente, ya se pasó de la "
+                      "rayita que le hice"),
     ],
 )
 def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text: str) -> None:
@@ -338,6 +341,10 @@ def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text
         "a mi mamá le dio fiebre con el seno rojo y mi hermana ya la llevó al hospital",
         # she takes it twice a day: a dose, not an overdose
         "me tomo el calcio dos veces al día, ¿está bien antes de la mamografía?",
+        # an ER visit last year, over
+        "el año pasado, en la revisión, me dio un mareo en la sala de espera de la clínica y "
+        "como tardaba en pasarse me mandaron a urgencias, ¿puedo ir sola esta vez?",
+        "tuve fiebre y el seno rojo desde el lunes pero ya se me pasó, ¿es normal?",
     ],
 )
 def test_figures_of_speech_denials_and_the_past_raise_nothing(
