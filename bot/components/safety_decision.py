@@ -94,8 +94,11 @@ def weigh(finding: Mapping[str, Any] | None, scores: Mapping[str, float] | None,
             return Verdict(emergency=SELF_HARM if despair else UNSPECIFIED)
         return Verdict(concern=suspected)
     kind = finding["kind"]
-    confirmed = (kind != SELF_HARM and learned is not None
-                 and learned.emergency >= config["learned_confirm_threshold"])
+    # Pills beside a message it is all but sure is suicidal ("if 60 tylenol is enough. Already
+    # took them") are taken or about to be taken to die: as certain as an emergency it is sure of.
+    confirmed = kind != SELF_HARM and learned is not None and (
+        learned.emergency >= config["learned_confirm_threshold"]
+        or (kind == OVERDOSE and learned.self_harm >= config["learned_confirm_threshold"]))
     if finding["sign"]:
         # A sign alone ("pills", "blood") is no concern; with a sure classifier it is certain,
         # unless the learned model is nearly sure it is no emergency ("didn't pass out, but

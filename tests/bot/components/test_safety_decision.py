@@ -115,6 +115,14 @@ def test_thresholds_are_ordered() -> None:
          Verdict(emergency=SELF_HARM)),
         (finding("bleeding"), scores(), reading(self_harm=DESPAIR),
          Verdict(concern=SUSPECTED_SELF_HARM)),
+        # Pills it is all but sure are suicidal: the crisis reply, a possible overdose or a sign.
+        (finding(OVERDOSE), scores(), reading(self_harm=SURE), Verdict(emergency=SELF_HARM)),
+        (finding(OVERDOSE, sign=True), scores(), reading(self_harm=SURE),
+         Verdict(emergency=SELF_HARM)),
+        (finding(OVERDOSE), scores(), reading(self_harm=SURE - 0.01),
+         Verdict(concern=SUSPECTED_SELF_HARM)),
+        (finding("bleeding"), scores(), reading(self_harm=SURE),
+         Verdict(concern=SUSPECTED_SELF_HARM)),
         # A fainting it reads as despair ("i won't wake up tomorrow. bye"): the fainting reply
         # with the crisis line under it.
         (finding("fainting", sign=True), scores(peak=SIGN, emergency=0.9),
