@@ -211,6 +211,8 @@ POSITIVE = [
     ("overdose", "i swallow all the sleeping tablet one hour ago, what i do"),
     # Every pill, the pills left unnamed.
     ("overdose", "swallowed them all. so sleepy. sorry"),
+    # A count of a named medicine, its verb left out.
+    ("overdose", "40 tylenol since breakfast, my ears are ringing"),
 ]
 
 
@@ -361,6 +363,7 @@ def test_faq_questions_are_not_emergencies(detect: Detect, text: str) -> None:
         "my chart has an overdose from 2016 in it, is that why they asked so many questions?",
         "when i am 30 (now i am 61) i take too many pills by mistake, so which pain pill after?",
         "the tech took them all again because i moved, do they charge for extra pictures?",
+        "i took 500 mg tylenol for the soreness last night, is that ok with calcium?",
     ],
 )
 def test_figurative_past_and_denied_are_not_emergencies(detect: Detect, text: str) -> None:
@@ -535,6 +538,9 @@ def test_a_lone_sign_of_self_harm_stays_uncertain(detect: Detect) -> None:
         "how common are suicidal thoughts after a cancer scare?",
         # a form's question about past attempts
         "the intake form asks about past suicide attempts, must i answer?",
+        # a sign of self-harm with a practical reason beside it
+        "we're relocating to denver, so i won't need it at your clinic. who sends my films?",
+        "giving away my old nursing bras since i'll need new ones after surgery, any tips?",
     ],
 )
 def test_denied_or_past_self_harm_brings_the_crisis_line_only(detect: Detect, text: str) -> None:

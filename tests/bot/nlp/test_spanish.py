@@ -244,6 +244,8 @@ def spanish() -> SpanishSafety:
         ("infection", "tengo 39.5, escalofríos y la mama roja y caliente, biopsia el lunes pasado"),
         ("bleeding", "mi mamá ya empapó cuatro toallas con la sangre de la biopsia"),
         (SELF_HARM, "dejé la insulina a propósito, para que diosito me recoja pronto"),
+        # Two quiet signs: asking the family not to quarrel over the house, then the phone off.
+        (SELF_HARM, "mi tía nos pidió que no nos peleemos por la casa y luego apagó el celular"),
         # Since yesterday and still going on; the redness has spread past the line she drew.
         ("infection", "tengo calentura desde anoche y el pecho rojo y caliente, ya se pasó de la "
                       "rayita que le hice"),
@@ -345,6 +347,12 @@ def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text
         "el año pasado, en la revisión, me dio un mareo en la sala de espera de la clínica y "
         "como tardaba en pasarse me mandaron a urgencias, ¿puedo ir sola esta vez?",
         "tuve fiebre y el seno rojo desde el lunes pero ya se me pasó, ¿es normal?",
+        # whether to go, asked; the wound left to the air; the machine's compression; a
+        # temperature taken
+        "¿y si me sale sangre en la noche? ¿la tapo, le pongo hielo, voy a urgencias?",
+        "se me despegó la curita y la herida está cerrada, ¿la dejo al aire?",
+        "la técnica me tuvo con el pecho aplastado en la máquina un buen rato, ¿es normal?",
+        "me he tomado la temperatura por si acaso y marca 37,1, la biopsia fue el martes",
     ],
 )
 def test_figures_of_speech_denials_and_the_past_raise_nothing(
@@ -399,6 +407,10 @@ def test_figures_of_speech_denials_and_the_past_raise_nothing(
         "quiero saber cuándo sí ir a urgencias si me sube la fiebre",
         "si me da fiebre, ¿cuánto se considera alta para ir a urgencias?",
         "pensé que era escalofrío de infección pero tenía 36.4, el aire estaba fuerte",
+        # from how many, asked in general
+        "¿cuánta vitamina D es mucho? a partir de cuántas gotas ya es sobredosis",
+        "mi madre tomaba calcio y tuvo angina de pecho, ¿tiene que ver?",
+        "si sangra en casa, ¿a partir de cuándo tendría que ir a urgencias?",
     ],
 )
 def test_hypothetical_or_someone_elses_emergency_is_at_most_uncertain(
