@@ -213,6 +213,8 @@ POSITIVE = [
     ("overdose", "swallowed them all. so sleepy. sorry"),
     # A count of a named medicine, its verb left out.
     ("overdose", "40 tylenol since breakfast, my ears are ringing"),
+    # Asked as a question, then told as done.
+    ("overdose", "would 40 advil be too many? already took them, an hour ago"),
 ]
 
 
