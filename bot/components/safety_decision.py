@@ -27,7 +27,12 @@ from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.components.learned_risk import LEARNED_RISK_KEY, LearnedRisk, Reading
-from bot.components.safety_layer import RULE_FINDING_KEY, RULES_ALONE, decide
+from bot.components.safety_layer import (
+    FIGURES_ONLY_KEY,
+    RULE_FINDING_KEY,
+    RULES_ALONE,
+    decide,
+)
 from bot.components.topic_classifier import (
     EMERGENCY_PEAK,
     EMERGENCY_SCORE,
@@ -80,9 +85,11 @@ def _line(kind: str, suspected: str | None) -> Verdict:
 
 
 def weigh(finding: Mapping[str, Any] | None, scores: Mapping[str, float] | None,
-          config: Mapping[str, float], learned: Reading | None = None) -> Verdict:
+          config: Mapping[str, float], learned: Reading | None = None,
+          figures_only: bool = False) -> Verdict:
     """The rules' finding (kind, certain, sign) against the classifier's scores and the
-    learned model's probabilities."""
+    learned model's probabilities; `figures_only` when the rules read every alarm word of the
+    message as a figure of speech."""
     despair = learned is not None and learned.self_harm >= config["learned_despair_threshold"]
     alarmed = learned is not None and learned.emergency >= config["learned_line_threshold"]
     if scores is not None:
@@ -90,7 +97,10 @@ def weigh(finding: Mapping[str, Any] | None, scores: Mapping[str, float] | None,
         alarmed = alarmed or scores[EMERGENCY_SCORE] >= config["risk_threshold"]
     suspected = SUSPECTED_SELF_HARM if despair else UNSPECIFIED if alarmed else None
     if not finding:
-        if learned is not None and learned.emergency >= config["learned_alone_threshold"]:
+        # Alone, never on words the rules read as figures of speech ("me estoy matando
+        # trabajando ... ni tiempo tengo pa respirar"): those keep the answer, with a line.
+        if (learned is not None and not figures_only
+                and learned.emergency >= config["learned_alone_threshold"]):
             return Verdict(emergency=SELF_HARM if despair else UNSPECIFIED)
         return Verdict(concern=suspected)
     kind = finding["kind"]
@@ -195,7 +205,8 @@ class SafetyDecision(GraphComponent, IntentClassifier):
                 # Settled by the rule layer (crisis language, a Spanish message's certain rules).
                 continue
             verdict = weigh(message.get(RULE_FINDING_KEY), message.get(RISK_SCORES_KEY),
-                            self._config, message.get(LEARNED_RISK_KEY))
+                            self._config, message.get(LEARNED_RISK_KEY),
+                            bool(message.get(FIGURES_ONLY_KEY)))
             if verdict.emergency:
                 logger.info("Emergency (%s): emergency reply.", verdict.emergency)
                 message.set(EMERGENCY_KEY, verdict.emergency, add_to_output=True)

@@ -44,6 +44,8 @@ logger = logging.getLogger(__name__)
 
 # Where the rules leave their finding for SafetyDecision (not part of the parse output).
 RULE_FINDING_KEY = "rule_finding"
+# Set when a message's alarm words are all figures of speech (mark_figures_only).
+FIGURES_ONLY_KEY = "figures_only"
 # Marks a finding that the topic classifier's scores need not confirm.
 RULES_ALONE = "rules_alone"
 # Why the input screen would not answer a message that a later component may still place.
@@ -101,64 +103,85 @@ class SafetyRuleLayer(GraphComponent, IntentClassifier):
     def process(self, messages: List[Message], model: SpacyModel) -> List[Message]:
         detector, screen, spanish = self._rules(model)
         for message in messages:
-            text = message.get(TEXT) or ""
-            doc = message.get(SPACY_DOCS[TEXT])
-            finding = detector.detect(doc) if doc is not None else None
-            read_in_spanish = False
-            if finding and language.has_spanish_sentence(text):
-                # Spanglish ("tuve un heart attack en 2019"): the Spanish rules know the English
-                # words it borrows and read the Spanish words around them, unless they leave
-                # possible what the English rules find certain ("i keep almost passing out").
-                knows_words, in_spanish = spanish.read(text)
-                if knows_words and (in_spanish is None or in_spanish.certain
-                                    or not finding.certain):
-                    if read_spanish(message, in_spanish):
-                        continue
-                    read_in_spanish = True
-                    finding = None
-            if finding:
-                # The English rules found it: an English emergency is answered in English,
-                # also in a conversation that was in Spanish so far.
-                mark_language(message, text)
-            if finding and finding.kind == SELF_HARM and finding.certain:
-                # The crisis reply never waits for the classifier.
-                logger.info("Crisis rule matched.")
-                message.set(EMERGENCY_KEY, SELF_HARM, add_to_output=True)
-                decide(message, EMERGENCY)
-                continue
-            if finding:
-                # Weighed against the classifier by SafetyDecision.
-                message.set(RULE_FINDING_KEY, asdict(finding))
-                if finding.certain:
-                    continue
-            option = option_number(text)
-            if option:
-                message.set(OPTION_KEY, option, add_to_output=True)
-                decide(message, CHOOSE_OPTION_INTENT)
-                continue
-            issue = screen.issue(text, doc)
-            if issue == NON_ENGLISH:
-                settled = not read_in_spanish and read_spanish(message, spanish.detect(text))
-                if not settled and message.get(LANGUAGE_KEY) != SPANISH:
-                    # The topic classifier tries Spanish before it settles on the
-                    # non-English fallback ("me hicieron callback por calcifications").
-                    message.set(SCREENED_OUT_KEY, NON_ENGLISH)
-                continue
-            if issue is None and message.get(LEANING_KEY) is None:
-                # Not identified yet (a finding above was, once).
-                mark_language(message, text)
-            if (issue is None and finding is None and not read_in_spanish
-                    and message.get(LEANING_KEY).language == SPANISH):
-                # Spanish whose words pass for English ("me tome 10 pastillas de tylenol x
-                # error": tome, tylenol, error) is read by the Spanish rules too.
-                found = spanish.detect(text)
-                if found and read_spanish(message, found):
-                    continue
-            if issue:
-                logger.debug("Input screened out (%s).", issue)
-                message.set(INPUT_ISSUE_KEY, issue, add_to_output=True)
-                decide(message, FALLBACK_INTENT)
+            self._read(message, detector, screen, spanish)
+            if message.get(RULE_FINDING_KEY) is None and not is_decided(message):
+                mark_figures_only(message, detector, spanish)
         return messages
+
+    def _read(self, message: Message, detector: EmergencyDetector, screen: InputScreen,
+              spanish: SpanishSafety) -> None:
+        text = message.get(TEXT) or ""
+        doc = message.get(SPACY_DOCS[TEXT])
+        finding = detector.detect(doc) if doc is not None else None
+        read_in_spanish = False
+        if finding and language.has_spanish_sentence(text):
+            # Spanglish ("tuve un heart attack en 2019"): the Spanish rules know the English
+            # words it borrows and read the Spanish words around them, unless they leave
+            # possible what the English rules find certain ("i keep almost passing out").
+            knows_words, in_spanish = spanish.read(text)
+            if knows_words and (in_spanish is None or in_spanish.certain
+                                or not finding.certain):
+                if read_spanish(message, in_spanish):
+                    return
+                read_in_spanish = True
+                finding = None
+        if finding:
+            # The English rules found it: an English emergency is answered in English,
+            # also in a conversation that was in Spanish so far.
+            mark_language(message, text)
+        if finding and finding.kind == SELF_HARM and finding.certain:
+            # The crisis reply never waits for the classifier.
+            logger.info("Crisis rule matched.")
+            message.set(EMERGENCY_KEY, SELF_HARM, add_to_output=True)
+            decide(message, EMERGENCY)
+            return
+        if finding:
+            # Weighed against the classifier by SafetyDecision.
+            message.set(RULE_FINDING_KEY, asdict(finding))
+            if finding.certain:
+                return
+        option = option_number(text)
+        if option:
+            message.set(OPTION_KEY, option, add_to_output=True)
+            decide(message, CHOOSE_OPTION_INTENT)
+            return
+        issue = screen.issue(text, doc)
+        if issue == NON_ENGLISH:
+            settled = not read_in_spanish and read_spanish(message, spanish.detect(text))
+            if not settled and message.get(LANGUAGE_KEY) != SPANISH:
+                # The topic classifier tries Spanish before it settles on the
+                # non-English fallback ("me hicieron callback por calcifications").
+                message.set(SCREENED_OUT_KEY, NON_ENGLISH)
+            return
+        if issue is None and message.get(LEANING_KEY) is None:
+            # Not identified yet (a finding above was, once).
+            mark_language(message, text)
+        if (issue is None and finding is None and not read_in_spanish
+                and message.get(LEANING_KEY).language == SPANISH):
+            # Spanish whose words pass for English ("me tome 10 pastillas de tylenol x
+            # error": tome, tylenol, error) is read by the Spanish rules too.
+            found = spanish.detect(text)
+            if found and read_spanish(message, found):
+                return
+        if issue:
+            logger.debug("Input screened out (%s).", issue)
+            message.set(INPUT_ISSUE_KEY, issue, add_to_output=True)
+            decide(message, FALLBACK_INTENT)
+
+
+def mark_figures_only(message: Message, detector: EmergencyDetector,
+                      spanish: SpanishSafety) -> None:
+    """Marks a message whose alarm words all sit in figures of speech the rules know, read in
+    its language ("me estoy matando trabajando ... ni tiempo tengo pa respirar"): the learned
+    model may not give the emergency reply alone on it (bot/components/safety_decision.py)."""
+    text = message.get(TEXT) or ""
+    doc = message.get(SPACY_DOCS[TEXT])
+    if message.get(LANGUAGE_KEY) == SPANISH:
+        figures = spanish.figures_only(text)
+    else:
+        figures = doc is not None and detector.figures_only(doc)
+    if figures:
+        message.set(FIGURES_ONLY_KEY, True)
 
 
 def mark_language(message: Message, text: str) -> None:

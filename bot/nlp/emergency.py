@@ -283,6 +283,11 @@ class EmergencyDetector:
         return [span for span in sorted(strong + signs, key=lambda t: t.start)
                 if not any(_overlap(span, idiom) for idiom in idioms)]
 
+    def figures_only(self, doc: Doc) -> bool:
+        """True when the text holds figures of speech of the `idioms` and no alarm word outside
+        them: the rules read its alarm words and they say nothing of an emergency."""
+        return bool(self._idioms(doc)) and not self.targets(doc)
+
     def detect(self, doc: Doc) -> Finding | None:
         """The most serious emergency the text describes, or None."""
         return self._most_serious(self.findings(doc))

@@ -55,6 +55,10 @@ class SpanishSafety:
         """The most serious emergency the Spanish text describes, or None."""
         return self._detector.detect(self._nlp(text.lower()))
 
+    def figures_only(self, text: str) -> bool:
+        """Whether the text's alarm words are all Spanish figures of speech."""
+        return self._detector.figures_only(self._nlp(text.lower()))
+
     def read(self, text: str) -> tuple[bool, Finding | None]:
         """Whether the text holds words of the Spanish rules' targets, whatever they mean in it
         (then the Spanish reading of an emergency is the one to trust), and that reading."""

@@ -239,3 +239,10 @@ def test_a_turn_the_rules_settled_is_left_alone() -> None:
     SafetyDecision(CONFIG).process([message])
     assert message.get(EMERGENCY_KEY) == SELF_HARM
     assert message.get(SAFETY_CONCERN_KEY) is None
+
+
+def test_the_learned_model_alone_never_replaces_an_answer_whose_alarm_words_are_figures() -> None:
+    sure = reading(emergency=ALONE)
+    assert weigh(None, scores(), CONFIG, sure) == Verdict(emergency=UNSPECIFIED)
+    assert weigh(None, scores(), CONFIG, sure, figures_only=True) == Verdict(
+        concern=UNSPECIFIED)

@@ -15,6 +15,7 @@ from rasa.shared.nlu.training_data.message import Message
 from spacy.language import Language
 
 from bot.components.safety_layer import (
+    FIGURES_ONLY_KEY,
     RULE_FINDING_KEY,
     RULES_ALONE,
     SCREENED_OUT_KEY,
@@ -76,6 +77,20 @@ def test_a_plain_question_carries_no_finding(layer: SafetyRuleLayer, nlp: Langua
     message = read(layer, nlp, "what are breast calcifications?")
     assert message.get(RULE_FINDING_KEY) is None
     assert not is_decided(message)
+
+
+@pytest.mark.parametrize(
+    ("text", "figures"),
+    [("I'm dying to know what these white spots are", True),
+     ("me mato trabajando y no tengo tiempo ni para respirar, ¿cuándo me llaman?", True),
+     ("what are breast calcifications?", None),
+     # A finding is SafetyDecision's to weigh, figures or not.
+     ("my blood is boiling and the biopsy site is bleeding through the gauze", None)],
+)
+def test_a_message_whose_alarm_words_are_all_figures_is_marked(
+    layer: SafetyRuleLayer, nlp: Language, text: str, figures: bool | None
+) -> None:
+    assert read(layer, nlp, text).get(FIGURES_ONLY_KEY) is figures
 
 
 def test_a_bare_number_picks_an_option(layer: SafetyRuleLayer, nlp: Language) -> None:

@@ -926,3 +926,17 @@ def test_detection_leaves_a_doc_that_rasa_can_copy(nlp: Language) -> None:
     doc = nlp("what if i bleed a lot after the biopsy? i can't breathe")
     assert EmergencyDetector(nlp).detect(doc) is not None
     assert copy.deepcopy(doc).text == doc.text
+
+
+@pytest.mark.parametrize(
+    ("text", "figures"),
+    [("i'm dying to know what these white spots are", True),
+     ("my blood is boiling over this bill, what does birads 3 mean", True),
+     # a figure beside a symptom, and no figure at all
+     ("my blood is boiling and now the biopsy site is bleeding through the gauze", False),
+     ("what does birads 3 mean", False)],
+)
+def test_figures_only_when_every_alarm_word_is_a_figure_of_speech(
+    nlp: Language, text: str, figures: bool
+) -> None:
+    assert EmergencyDetector(nlp).figures_only(nlp(text.lower())) is figures

@@ -490,3 +490,15 @@ def test_spanish_crisis_words_taken_back_or_over_bring_the_crisis_line_only(
     spanish: SpanishSafety, text: str
 ) -> None:
     assert spanish.detect(text) == Finding(SUSPECTED_SELF_HARM, False)
+
+
+@pytest.mark.parametrize(
+    ("text", "figures"),
+    [("me mato trabajando y no tengo tiempo ni para respirar, ¿cuándo me llaman?", True),
+     ("me mato trabajando y ahora me sangra mucho la herida", False),
+     ("¿qué son las calcificaciones?", False)],
+)
+def test_spanish_figures_only_when_every_alarm_word_is_a_figure(
+    spanish: SpanishSafety, text: str, figures: bool
+) -> None:
+    assert spanish.figures_only(text) is figures
