@@ -215,6 +215,8 @@ POSITIVE = [
     ("overdose", "40 tylenol since breakfast, my ears are ringing"),
     # Asked as a question, then told as done.
     ("overdose", "would 40 advil be too many? already took them, an hour ago"),
+    # The owner of the tablets died, not the event: taken tonight.
+    ("overdose", "tonight i took the remainder of my late wife's heart tablets with some gin"),
 ]
 
 
@@ -366,6 +368,11 @@ def test_faq_questions_are_not_emergencies(detect: Detect, text: str) -> None:
         "when i am 30 (now i am 61) i take too many pills by mistake, so which pain pill after?",
         "the tech took them all again because i moved, do they charge for extra pictures?",
         "i took 500 mg tylenol for the soreness last night, is that ok with calcium?",
+        # in professional hands, or explained and over
+        "a man fainted in the waiting room but two nurses are with him and he's chatting now",
+        "someone collapsed by reception, the staff were quick and paramedics took him away",
+        "my chest felt tight for a moment earlier but it was just nerves, it's gone. what's birads 3?",
+        "we keep rat poison in the garage, is it safe around the cat?",
     ],
 )
 def test_figurative_past_and_denied_are_not_emergencies(detect: Detect, text: str) -> None:
@@ -543,6 +550,9 @@ def test_a_lone_sign_of_self_harm_stays_uncertain(detect: Detect) -> None:
         # a sign of self-harm with a practical reason beside it
         "we're relocating to denver, so i won't need it at your clinic. who sends my films?",
         "giving away my old nursing bras since i'll need new ones after surgery, any tips?",
+        "saying goodbye for now, off to spain for a month. can my follow up wait till i'm back?",
+        "fifteen years since i tried to end it all, and doing well. is lidocaine used?",
+        "thanks for everything! this is my last message, my surgeon's team is taking over",
     ],
 )
 def test_denied_or_past_self_harm_brings_the_crisis_line_only(detect: Detect, text: str) -> None:

@@ -246,6 +246,9 @@ def spanish() -> SpanishSafety:
         (SELF_HARM, "dejé la insulina a propósito, para que diosito me recoja pronto"),
         # Two quiet signs: asking the family not to quarrel over the house, then the phone off.
         (SELF_HARM, "mi tía nos pidió que no nos peleemos por la casa y luego apagó el celular"),
+        # Fumes from a running engine in a closed garage, and a goodbye.
+        (SELF_HARM, "mi hermana está en el garaje con el motor prendido y nos pidió que la perdonemos"),
+        ("breathing", "no pude respirar bien en toda la tarde y sigo igual ahorita"),
         # Since yesterday and still going on; the redness has spread past the line she drew.
         ("infection", "tengo calentura desde anoche y el pecho rojo y caliente, ya se pasó de la "
                       "rayita que le hice"),
@@ -352,6 +355,12 @@ def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text
         "¿y si me sale sangre en la noche? ¿la tapo, le pongo hielo, voy a urgencias?",
         "se me despegó la curita y la herida está cerrada, ¿la dejo al aire?",
         "la técnica me tuvo con el pecho aplastado en la máquina un buen rato, ¿es normal?",
+        # figures of money, sleep, stairs and heat
+        "me estoy desangrando en gastos con tanto estudio, ¿la biopsia la cubre el seguro?",
+        "me estoy desmayando de sueño con el bebé, ¿puedo hacerme la mamografía dando pecho?",
+        "me quedé sin aire subiendo las escaleras del hospital, ya arriba bien, ¿dónde es rayos x?",
+        "voy sin aire acondicionado en el camión y me muero de calor, ¿llevo las placas viejas?",
+        "¿las calcificaciones causan dolor en el pecho?",
         "me he tomado la temperatura por si acaso y marca 37,1, la biopsia fue el martes",
     ],
 )
