@@ -371,7 +371,7 @@ def test_faq_questions_are_not_emergencies(detect: Detect, text: str) -> None:
         # in professional hands, or explained and over
         "a man fainted in the waiting room but two nurses are with him and he's chatting now",
         "someone collapsed by reception, the staff were quick and paramedics took him away",
-        "my chest felt tight for a moment earlier but it was just nerves, it's gone. what's birads 3?",
+        "my chest felt tight for a moment earlier but it was just nerves, it's gone. birads 3?",
         "we keep rat poison in the garage, is it safe around the cat?",
     ],
 )
