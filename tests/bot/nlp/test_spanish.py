@@ -249,6 +249,8 @@ def spanish() -> SpanishSafety:
         # Fumes from a running engine in a closed garage, and a goodbye.
         (SELF_HARM, "mi hermana está en el garaje con el motor prendido, pide que la perdonemos"),
         ("breathing", "no pude respirar bien en toda la tarde y sigo igual ahorita"),
+        # A day chosen, and nothing mattering after it.
+        (SELF_HARM, "ya escogí la fecha. después de eso ya no importa lo que diga la biopsia"),
         # Since yesterday and still going on; the redness has spread past the line she drew.
         ("infection", "tengo calentura desde anoche y el pecho rojo y caliente, ya se pasó de la "
                       "rayita que le hice"),
@@ -361,6 +363,8 @@ def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text
         "me quedé sin aire subiendo las escaleras del hospital, ya arriba bien, ¿dónde es rayos x?",
         "voy sin aire acondicionado en el camión y me muero de calor, ¿llevo las placas viejas?",
         "¿las calcificaciones causan dolor en el pecho?",
+        # calcium put by until the results
+        "tengo guardadas las pastillas de calcio hasta saber el resultado, ¿hago bien?",
         "me he tomado la temperatura por si acaso y marca 37,1, la biopsia fue el martes",
     ],
 )
