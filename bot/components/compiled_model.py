@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 import zipfile
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import InitVar, dataclass
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Tuple
 
@@ -48,21 +48,14 @@ class CompilationError(ValueError):
 
 
 class GramIndex:
-    """The columns of a vocabulary's n-grams, looked up by hash (Python's string hash, fixed
-    for the life of the process and of the workers forked from it)."""
+    """The n-grams' hashes (Python's string hash, fixed for the life of the process and of the
+    workers forked from it), sorted: a gram's column is its hash's place. The part that owns
+    the index keeps its columns in that order, so no array of columns is needed beside it."""
 
-    def __init__(self, grams: str, count: int) -> None:
-        hashes = np.empty(count, np.int64)
-        start = 0
-        for column in range(count):
-            end = grams.index(SEPARATOR, start)
-            hashes[column] = hash(grams[start:end])
-            start = end + 1
-        order = np.argsort(hashes)
-        # int32 columns: half the memory of argsort's int64, and no vocabulary comes near 2**31.
-        self._hashes, self._columns = hashes[order], order.astype(np.int32)
-        if count and np.any(self._hashes[1:] == self._hashes[:-1]):
+    def __init__(self, sorted_hashes: np.ndarray) -> None:
+        if np.any(sorted_hashes[1:] == sorted_hashes[:-1]):
             raise CompilationError("two n-grams of the vocabulary share a hash")
+        self._hashes = sorted_hashes
 
     def find(self, grams: List[str]) -> Tuple[np.ndarray, np.ndarray]:
         """The positions in `grams` of those in the vocabulary, and their columns."""
@@ -71,12 +64,13 @@ class GramIndex:
             return np.zeros(0, int), np.zeros(0, int)
         places = np.minimum(np.searchsorted(self._hashes, hashes), len(self._hashes) - 1)
         known = np.flatnonzero(self._hashes[places] == hashes)
-        return known, self._columns[places[known]]
+        return known, places[known]
 
 
 @dataclass
 class Part:
-    """One vectorizer of the feature union: how it reads a text and its n-grams' weights.
+    """One vectorizer of the feature union: how it reads a text, its n-grams' idf and their
+    rows of the classifier's weights, all in the order of its hash index.
 
     `grams` (the vocabulary as text) is needed only to save the part: a loaded part keeps
     just the hash index built from it (about 1.5 MB less per server over the three models).
@@ -85,25 +79,30 @@ class Part:
     settings: Dict[str, Any]
     grams: str | None
     idf: np.ndarray
+    weights: np.ndarray
     sublinear: bool
+    keep_grams: InitVar[bool] = True
 
-    def __post_init__(self) -> None:
-        # Single precision, as the weights: an idf needs no more than seven digits.
-        self.idf = np.asarray(self.idf, np.float32)
+    def __post_init__(self, keep_grams: bool) -> None:
         self.analyzer: Callable[[str], List[str]] = CountVectorizer(
             **{**self.settings, "ngram_range": tuple(self.settings["ngram_range"])}
         ).build_analyzer()
-        self.index = GramIndex(self.grams or "", len(self.idf))
+        grams = self.grams.split(SEPARATOR)[:-1] if self.grams else []
+        if len(grams) != len(self.idf) or len(self.weights) != len(self.idf):
+            raise CompilationError(f"{len(grams)} n-grams, {len(self.idf)} idf values and "
+                                   f"{len(self.weights)} rows of weights do not fit")
+        hashes = np.fromiter((hash(gram) for gram in grams), np.int64, len(grams))
+        order = np.argsort(hashes)
+        self.index = GramIndex(hashes[order])
+        # Single precision: half the memory of the largest array, and probabilities within
+        # 1e-6 of scikit-learn's double-precision ones, far below any threshold's margin.
+        self.idf = np.asarray(self.idf, np.float32)[order]
+        self.weights = np.ascontiguousarray(self.weights[order], dtype=np.float32)
+        self.grams = ("".join(grams[column] + SEPARATOR for column in order)
+                      if keep_grams else None)
 
     @classmethod
-    def loaded(cls, settings: Dict[str, Any], grams: str, idf: np.ndarray,
-               sublinear: bool) -> Part:
-        part = cls(settings, grams, idf, sublinear)
-        part.grams = None
-        return part
-
-    @classmethod
-    def from_vectorizer(cls, vectorizer: TfidfVectorizer) -> Part:
+    def from_vectorizer(cls, vectorizer: TfidfVectorizer, weights: np.ndarray) -> Part:
         if vectorizer.norm != "l2" or not vectorizer.use_idf:
             raise CompilationError("needs l2-normalised TF-IDF features")
         settings = vectorizer.get_params()
@@ -114,24 +113,26 @@ class Part:
             raise CompilationError("an n-gram contains the separator")
         return cls({name: settings[name] for name in ANALYZER_SETTINGS},
                    "".join(gram + SEPARATOR for gram in by_column),
-                   vectorizer.idf_, bool(vectorizer.sublinear_tf))
+                   vectorizer.idf_, weights, bool(vectorizer.sublinear_tf))
+
+
+def split_rows(weights: np.ndarray, sizes: List[int], classes: int) -> List[np.ndarray]:
+    """The classifier's weights (a row per n-gram of all parts, a column per class), cut into
+    each part's rows."""
+    if weights.shape != (sum(sizes), classes):
+        raise CompilationError(f"weights of shape {weights.shape} do not fit {sum(sizes)} "
+                               f"n-grams and {classes} classes")
+    return np.split(weights, np.cumsum(sizes)[:-1])
 
 
 class CompiledTextModel:
-    def __init__(self, classes: List[str], parts: List[Part], weights: np.ndarray,
-                 bias: np.ndarray) -> None:
+    def __init__(self, classes: List[str], parts: List[Part], bias: np.ndarray) -> None:
         if len(classes) < 3:
             raise CompilationError("needs a multinomial model over three or more classes")
-        columns = sum(len(part.idf) for part in parts)
-        if weights.shape != (columns, len(classes)):
-            raise CompilationError(f"weights of shape {weights.shape} do not fit {columns} "
-                                   f"n-grams and {len(classes)} classes")
+        if any(part.weights.shape[1:] != (len(classes),) for part in parts):
+            raise CompilationError(f"weights do not fit {len(classes)} classes")
         self.classes = classes
         self._parts = parts
-        self._offsets = np.cumsum([0] + [len(part.idf) for part in parts])[:-1]
-        # Single precision: half the memory of the largest array, and probabilities within
-        # 1e-6 of scikit-learn's double-precision ones, far below any threshold's margin.
-        self._weights = np.ascontiguousarray(weights, dtype=np.float32)
         self._bias = np.asarray(bias, float)
 
     @classmethod
@@ -149,15 +150,19 @@ class CompiledTextModel:
     @classmethod
     def from_pipeline(cls, pipeline: Pipeline) -> CompiledTextModel:
         classifier = pipeline.named_steps["classifier"]
-        parts = [Part.from_vectorizer(vectorizer)
-                 for _, vectorizer in pipeline.named_steps["features"].transformer_list]
-        return cls([str(name) for name in classifier.classes_], parts, classifier.coef_.T,
-                   classifier.intercept_)
+        vectorizers = [vectorizer for _, vectorizer
+                       in pipeline.named_steps["features"].transformer_list]
+        classes = [str(name) for name in classifier.classes_]
+        rows = split_rows(classifier.coef_.T, [len(v.vocabulary_) for v in vectorizers],
+                          len(classes))
+        parts = [Part.from_vectorizer(vectorizer, weights)
+                 for vectorizer, weights in zip(vectorizers, rows, strict=True)]
+        return cls(classes, parts, classifier.intercept_)
 
     def probabilities(self, text: str) -> np.ndarray:
         """Class probabilities in the order of `classes`, as predict_proba gives them."""
         scores = self._bias.copy()
-        for part, offset in zip(self._parts, self._offsets, strict=True):
+        for part in self._parts:
             counts = Counter(part.analyzer(text))
             known, columns = part.index.find(list(counts))
             if not len(known):
@@ -167,7 +172,7 @@ class CompiledTextModel:
                 values = 1.0 + np.log(values)
             values *= part.idf[columns]
             values /= np.linalg.norm(values)
-            scores += values @ self._weights[offset + columns]
+            scores += values @ part.weights[columns]
         scores -= scores.max()
         exponentials = np.exp(scores)
         return exponentials / exponentials.sum()
@@ -188,7 +193,8 @@ class CompiledTextModel:
                                               "sublinear": part.sublinear}
                                              for part in self._parts]}
         arrays = {"meta": np.array(json.dumps(meta)), "classes": np.array(self.classes),
-                  "weights": self._weights, "bias": self._bias}
+                  "weights": np.concatenate([part.weights for part in self._parts]),
+                  "bias": self._bias}
         for number, part in enumerate(self._parts):
             arrays[f"grams{number}"] = np.frombuffer(str(part.grams).encode("utf-8"), np.uint8)
             arrays[f"idf{number}"] = part.idf
@@ -203,12 +209,15 @@ class CompiledTextModel:
                 if meta.get("format") != FORMAT:
                     raise CompilationError(f"{path}: stored in format {meta.get('format')}, "
                                            f"this code reads format {FORMAT}; train again")
-                parts = [Part.loaded(entry["settings"],
-                                     stored[f"grams{number}"].tobytes().decode("utf-8"),
-                                     stored[f"idf{number}"], entry["sublinear"])
+                classes = [str(name) for name in stored["classes"]]
+                idf = [stored[f"idf{number}"] for number in range(len(meta["parts"]))]
+                rows = split_rows(stored["weights"], [len(values) for values in idf],
+                                  len(classes))
+                parts = [Part(entry["settings"],
+                              stored[f"grams{number}"].tobytes().decode("utf-8"),
+                              idf[number], rows[number], entry["sublinear"], keep_grams=False)
                          for number, entry in enumerate(meta["parts"])]
-                return cls([str(name) for name in stored["classes"]], parts, stored["weights"],
-                           stored["bias"])
+                return cls(classes, parts, stored["bias"])
         except CompilationError:
             raise
         except (KeyError, TypeError, ValueError, EOFError, zipfile.BadZipFile) as error:
