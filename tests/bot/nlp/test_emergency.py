@@ -373,6 +373,8 @@ def test_faq_questions_are_not_emergencies(detect: Detect, text: str) -> None:
         "someone collapsed by reception, the staff were quick and paramedics took him away",
         "my chest felt tight for a moment earlier but it was just nerves, it's gone. birads 3?",
         "we keep rat poison in the garage, is it safe around the cat?",
+        # what came after an old event
+        "my nana fainted at her scan back in manila and now she refuses to book another one",
     ],
 )
 def test_figurative_past_and_denied_are_not_emergencies(detect: Detect, text: str) -> None:
@@ -419,6 +421,7 @@ def test_figurative_past_and_denied_are_not_emergencies(detect: Detect, text: st
         ("infection", "a lady came in on my last shift with a fever of 103 and a red swollen "
                       "breast after her biopsy"),
         ("general", "the leaflet is clear about when to call 911, but is a bruise normal?"),
+        ("general", "before anyone says call 911, i feel fine. what does the 4b mean?"),
         ("fainting", "if i pass out during the biopsy, what happens? i passed out getting my ears "
                      "pierced at twelve"),
     ],
@@ -552,6 +555,8 @@ def test_a_lone_sign_of_self_harm_stays_uncertain(detect: Detect) -> None:
         "giving away my old nursing bras since i'll need new ones after surgery, any tips?",
         "saying goodbye for now, off to spain for a month. can my follow up wait till i'm back?",
         "fifteen years since i tried to end it all, and doing well. is lidocaine used?",
+        "there was a time when i wanted to die; i'm well now. is the biopsy painful?",
+        "a long while ago i tried to end my life. i just want to know what a core biopsy is",
         "thanks for everything! this is my last message, my surgeon's team is taking over",
     ],
 )
