@@ -375,6 +375,8 @@ def test_faq_questions_are_not_emergencies(detect: Detect, text: str) -> None:
         "we keep rat poison in the garage, is it safe around the cat?",
         # what came after an old event
         "my nana fainted at her scan back in manila and now she refuses to book another one",
+        "when my daughter was little she swallowed some of my pills; now i lock them away",
+        "i'm about 140 lbs, how much calcium should i take a day?",
     ],
 )
 def test_figurative_past_and_denied_are_not_emergencies(detect: Detect, text: str) -> None:
@@ -422,6 +424,7 @@ def test_figurative_past_and_denied_are_not_emergencies(detect: Detect, text: st
                       "breast after her biopsy"),
         ("general", "the leaflet is clear about when to call 911, but is a bruise normal?"),
         ("general", "before anyone says call 911, i feel fine. what does the 4b mean?"),
+        ("allergic_reaction", "cousin got hives from the contrast once, could i react too?"),
         ("fainting", "if i pass out during the biopsy, what happens? i passed out getting my ears "
                      "pierced at twelve"),
     ],
@@ -496,6 +499,8 @@ def test_happening_now_outweighs_other_people_and_earlier_events(
     "text",
     [
         "if the biopsy comes back bad im going to end my life",
+        "the girls will be better off with the life insurance than with a sick mom",
+        "my husband will be ok with the insurance money, it's all sorted",
         "wrote goodbye letters to my family tonight",
         "if it's cancer i'll take all my insulin at once",
         "sorry for everything, love you, look after the kids",

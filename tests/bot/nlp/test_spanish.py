@@ -251,6 +251,12 @@ def spanish() -> SpanishSafety:
         ("breathing", "no pude respirar bien en toda la tarde y sigo igual ahorita"),
         # A day chosen, and nothing mattering after it.
         (SELF_HARM, "ya escogí la fecha. después de eso ya no importa lo que diga la biopsia"),
+        # Sight going dark now; her pills, all of them; a blister pack found empty.
+        ("fainting", "ay no, se me apaga la vista, no veo casi nada"),
+        ("overdose", "mi nieto se tragó mis pastillas de la presión, todas"),
+        ("overdose", "encontré el frasco de su insulina vacío y él no contesta bien"),
+        # At each try now, not a habit.
+        ("breathing", "cada vez que intento hablar me quedo sin aire desde hace rato"),
         # Since yesterday and still going on; the redness has spread past the line she drew.
         ("infection", "tengo calentura desde anoche y el pecho rojo y caliente, ya se pasó de la "
                       "rayita que le hice"),
@@ -366,6 +372,10 @@ def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text
         # calcium put by until the results
         "tengo guardadas las pastillas de calcio hasta saber el resultado, ¿hago bien?",
         "me he tomado la temperatura por si acaso y marca 37,1, la biopsia fue el martes",
+        # said of her by someone who finds her dramatic; a plaster; a fainting spell foretold
+        "mi hermana se ríe de mí porque por todo me quiero morir, ¿cuándo llaman?",
+        "le cambié la tirita y no tiene ni fiebre ni nada, ¿cuándo se la quito?",
+        "con tanta cola en la clínica me va a dar un telele, ¿atienden sin cita?",
     ],
 )
 def test_figures_of_speech_denials_and_the_past_raise_nothing(
@@ -424,6 +434,8 @@ def test_figures_of_speech_denials_and_the_past_raise_nothing(
         "¿cuánta vitamina D es mucho? a partir de cuántas gotas ya es sobredosis",
         "mi madre tomaba calcio y tuvo angina de pecho, ¿tiene que ver?",
         "si sangra en casa, ¿a partir de cuándo tendría que ir a urgencias?",
+        # a habit, not now
+        "cada vez que le sacan sangre a mi tía le da un soponcio, ¿es normal?",
     ],
 )
 def test_hypothetical_or_someone_elses_emergency_is_at_most_uncertain(
