@@ -118,7 +118,8 @@ class SafetyRuleLayer(GraphComponent, IntentClassifier):
             # Spanglish ("tuve un heart attack en 2019"): the Spanish rules know the English
             # words it borrows and read the Spanish words around them, unless they leave
             # possible what the English rules find certain ("i keep almost passing out").
-            knows_words, in_spanish = spanish.read(text)
+            reading = spanish.read(text)
+            knows_words, in_spanish = reading.has_targets, reading.finding
             if knows_words and (in_spanish is None or in_spanish.certain
                                 or not finding.certain):
                 if read_spanish(message, in_spanish):
@@ -177,9 +178,9 @@ def mark_figures_only(message: Message, detector: EmergencyDetector,
     text = message.get(TEXT) or ""
     doc = message.get(SPACY_DOCS[TEXT])
     if message.get(LANGUAGE_KEY) == SPANISH:
-        figures = spanish.figures_only(text)
+        figures = spanish.read(text).figures_only
     else:
-        figures = doc is not None and detector.figures_only(doc)
+        figures = doc is not None and detector.read(doc).figures_only
     if figures:
         message.set(FIGURES_ONLY_KEY, True)
 

@@ -82,6 +82,17 @@ class Finding:
     stated: str | None = None
 
 
+@dataclass(frozen=True)
+class RuleReading:
+    """All the rules read in one text: its most serious emergency, whether it holds any alarm
+    word they know (`has_targets`), and whether every alarm word it holds sits in a figure of
+    speech (`figures_only`: the learned model may not decide alone on it)."""
+
+    finding: Finding | None
+    has_targets: bool
+    figures_only: bool
+
+
 def load_context_rules(path: Path = CONTEXT_FILE) -> list[ConTextRule]:
     rules = yaml.safe_load(path.read_text(encoding="utf-8"))["rules"]
     return [
@@ -243,11 +254,24 @@ class EmergencyDetector:
             self._mine.add("MINE", token_patterns([rule["pattern"] for rule in context["mine"]]))
         self._idioms = Matcher(nlp.vocab)
         self._idioms.add("IDIOM", token_patterns([rule["pattern"] for rule in context["idioms"]]))
+        self._last: tuple[Doc, RuleReading] | None = None
+
+    def read(self, doc: Doc) -> RuleReading:
+        """The rules' whole reading of the text. The rule layer asks for a message's finding and
+        then for its figures of speech: the last doc's reading is kept for the second question."""
+        if self._last is None or self._last[0] is not doc:
+            targets, idioms = self._targets_and_idioms(doc)
+            finding = self._most_serious(self._findings(doc, targets))
+            self._last = (doc, RuleReading(finding, bool(targets), bool(idioms) and not targets))
+        return self._last[1]
 
     def targets(self, doc: Doc) -> list[Span]:
         """Every emergency phrase of the text, labelled with its kind, longest first on overlap
         (statements before signs), except those inside a figure of speech of context.yml's
         `idioms`."""
+        return self._targets_and_idioms(doc)[0]
+
+    def _targets_and_idioms(self, doc: Doc) -> tuple[list[Span], list[tuple[int, int]]]:
         found: list[Span] = []
         parts: dict[str, list[Span]] = {}
         # Group parts matched by a token pattern, which may hold a word of another group.
@@ -281,22 +305,19 @@ class EmergencyDetector:
                             else _overlap(span, (t.start, t.end)) for t in strong)]
         idioms = [(start, end) for _, start, end in self._idioms(doc)]
         return [span for span in sorted(strong + signs, key=lambda t: t.start)
-                if not any(_overlap(span, idiom) for idiom in idioms)]
-
-    def figures_only(self, doc: Doc) -> bool:
-        """True when the text holds figures of speech of the `idioms` and no alarm word outside
-        them: the rules read its alarm words and they say nothing of an emergency."""
-        return bool(self._idioms(doc)) and not self.targets(doc)
+                if not any(_overlap(span, idiom) for idiom in idioms)], idioms
 
     def detect(self, doc: Doc) -> Finding | None:
         """The most serious emergency the text describes, or None."""
-        return self._most_serious(self.findings(doc))
+        return self.read(doc).finding
 
     def findings(self, doc: Doc) -> list[Finding]:
         """Every emergency the text describes, each with its certainty."""
+        return self._findings(doc, self.targets(doc))
+
+    def _findings(self, doc: Doc, targets: list[Span]) -> list[Finding]:
         if not doc.has_annotation("SENT_START"):
             raise ValueError("the spaCy pipeline needs a sentence splitter (sentencizer)")
-        targets = self.targets(doc)
         if not targets:
             return []
         # A sign of now inside or before words that say it is over ("it started bleeding again

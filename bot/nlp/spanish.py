@@ -14,7 +14,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from bot.nlp.emergency import EmergencyDetector, Finding
+from bot.nlp.emergency import EmergencyDetector, Finding, RuleReading
 from bot.nlp.spelling import spelling_key
 
 SPANISH_EMERGENCY_FILE = Path(__file__).with_name("emergency.es.yml")
@@ -50,17 +50,17 @@ class SpanishSafety:
         self._nlp = spanish_pipeline()
         self._detector = EmergencyDetector(self._nlp, SPANISH_EMERGENCY_FILE, SPANISH_CONTEXT_FILE,
                                            key=spelling_key)
+        self._last: tuple[str, RuleReading] | None = None
 
     def detect(self, text: str) -> Finding | None:
         """The most serious emergency the Spanish text describes, or None."""
-        return self._detector.detect(self._nlp(text.lower()))
+        return self.read(text).finding
 
-    def figures_only(self, text: str) -> bool:
-        """Whether the text's alarm words are all Spanish figures of speech."""
-        return self._detector.figures_only(self._nlp(text.lower()))
-
-    def read(self, text: str) -> tuple[bool, Finding | None]:
-        """Whether the text holds words of the Spanish rules' targets, whatever they mean in it
-        (then the Spanish reading of an emergency is the one to trust), and that reading."""
-        doc = self._nlp(text.lower())
-        return bool(self._detector.targets(doc)), self._detector.detect(doc)
+    def read(self, text: str) -> RuleReading:
+        """The Spanish rules' whole reading of the text (whether it holds words of their
+        targets, whatever they mean in it, tells that the Spanish reading of an emergency is the
+        one to trust). The rule layer may ask about one message more than once: the last text's
+        reading is kept, so that it is parsed once."""
+        if self._last is None or self._last[0] != text:
+            self._last = (text, self._detector.read(self._nlp(text.lower())))
+        return self._last[1]

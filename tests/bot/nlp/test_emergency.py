@@ -959,4 +959,16 @@ def test_detection_leaves_a_doc_that_rasa_can_copy(nlp: Language) -> None:
 def test_figures_only_when_every_alarm_word_is_a_figure_of_speech(
     nlp: Language, text: str, figures: bool
 ) -> None:
-    assert EmergencyDetector(nlp).figures_only(nlp(text.lower())) is figures
+    assert EmergencyDetector(nlp).read(nlp(text.lower())).figures_only is figures
+
+
+def test_each_doc_gets_its_own_reading_in_any_order(nlp: Language) -> None:
+    # The last doc's reading is kept for the rule layer's second question about it; two docs
+    # of the same text are read alike.
+    detector = EmergencyDetector(nlp)
+    bleeding, question = "i'm bleeding through the gauze right now", "what does birads 3 mean"
+    for text in (bleeding, question, bleeding, bleeding, question):
+        doc = nlp(text)
+        expected = certain("bleeding") if text == bleeding else None
+        assert detector.detect(doc) == expected
+        assert detector.read(doc).has_targets is (text == bleeding)

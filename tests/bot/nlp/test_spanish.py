@@ -526,4 +526,14 @@ def test_spanish_crisis_words_taken_back_or_over_bring_the_crisis_line_only(
 def test_spanish_figures_only_when_every_alarm_word_is_a_figure(
     spanish: SpanishSafety, text: str, figures: bool
 ) -> None:
-    assert spanish.figures_only(text) is figures
+    assert spanish.read(text).figures_only is figures
+
+
+def test_each_text_gets_its_own_reading_in_any_order(spanish: SpanishSafety) -> None:
+    # The last text's reading is kept for the rule layer's second question about it.
+    bleeding = "me sangra mucho la herida y no para"
+    question = "¿qué son las calcificaciones?"
+    for text in (bleeding, question, bleeding, bleeding, question):
+        expected = Finding("bleeding", True) if text == bleeding else None
+        assert spanish.detect(text) == expected
+        assert spanish.read(text).has_targets is (text == bleeding)
