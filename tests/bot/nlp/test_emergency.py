@@ -377,6 +377,7 @@ def test_faq_questions_are_not_emergencies(detect: Detect, text: str) -> None:
         "my nana fainted at her scan back in manila and now she refuses to book another one",
         "when my daughter was little she swallowed some of my pills; now i lock them away",
         "i'm about 140 lbs, how much calcium should i take a day?",
+        "honestly i need a whole bottle of wine just to get through this week. results when?",
     ],
 )
 def test_figurative_past_and_denied_are_not_emergencies(detect: Detect, text: str) -> None:
@@ -500,6 +501,9 @@ def test_happening_now_outweighs_other_people_and_earlier_events(
     [
         "if the biopsy comes back bad im going to end my life",
         "the girls will be better off with the life insurance than with a sick mom",
+        # a goodbye passed on and a gun gone; a note asking not to be looked for
+        "she called to say take care of dad, sorry, and now her rifle is missing",
+        "he left a note telling us not to look for him and took the car an hour ago",
         "my husband will be ok with the insurance money, it's all sorted",
         "wrote goodbye letters to my family tonight",
         "if it's cancer i'll take all my insulin at once",

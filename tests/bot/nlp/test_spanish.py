@@ -255,6 +255,7 @@ def spanish() -> SpanishSafety:
         ("fainting", "ay no, se me apaga la vista, no veo casi nada"),
         ("overdose", "mi nieto se tragó mis pastillas de la presión, todas"),
         ("overdose", "encontré el frasco de su insulina vacío y él no contesta bien"),
+        ("overdose", "mi papá se inyectó la pluma entera de insulina y está sudando frío"),
         # At each try now, not a habit.
         ("breathing", "cada vez que intento hablar me quedo sin aire desde hace rato"),
         # Since yesterday and still going on; the redness has spread past the line she drew.
