@@ -179,7 +179,11 @@ class SafetyDecision(GraphComponent, IntentClassifier):
             # told without the rules' words came at 0.96 to 1.0.
             "learned_alone_threshold": 0.95,
             "learned_line_threshold": 0.6,
-            "learned_despair_threshold": 0.5,
+            # Low: a crisis line under an answer costs a patient who is not suicidal a line, and
+            # its absence can cost one who is her life. On three rounds of new writers scored
+            # before they were trained on, 0.25 instead of 0.5 gave the crisis line to 2 of the 4
+            # self-harm messages that lacked it, and to 4 of 985 near-misses.
+            "learned_despair_threshold": 0.25,
             # Its no-emergency probability from which a certain finding only adds a line.
             "learned_veto_threshold": 0.95,
             # ... and from which a sign that the topic classifier scores high only adds a line.
