@@ -426,6 +426,7 @@ def test_figurative_past_and_denied_are_not_emergencies(detect: Detect, text: st
         ("general", "the leaflet is clear about when to call 911, but is a bruise normal?"),
         ("general", "before anyone says call 911, i feel fine. what does the 4b mean?"),
         ("allergic_reaction", "cousin got hives from the contrast once, could i react too?"),
+        ("bleeding", "say the site bleeds through everything at home, do i call you or 911?"),
         ("fainting", "if i pass out during the biopsy, what happens? i passed out getting my ears "
                      "pierced at twelve"),
     ],
@@ -566,6 +567,7 @@ def test_a_lone_sign_of_self_harm_stays_uncertain(detect: Detect) -> None:
         "fifteen years since i tried to end it all, and doing well. is lidocaine used?",
         "there was a time when i wanted to die; i'm well now. is the biopsy painful?",
         "a long while ago i tried to end my life. i just want to know what a core biopsy is",
+        "this isn't about suicide, i just feel low since the callback. is there a counsellor?",
         "thanks for everything! this is my last message, my surgeon's team is taking over",
     ],
 )

@@ -258,6 +258,8 @@ def spanish() -> SpanishSafety:
         ("overdose", "mi papá se inyectó la pluma entera de insulina y está sudando frío"),
         # At each try now, not a habit.
         ("breathing", "cada vez que intento hablar me quedo sin aire desde hace rato"),
+        # Each time she lies down, now; nails gone grey.
+        ("breathing", "si me acuesto me ahogo y tengo las uñas grisitas"),
         # Since yesterday and still going on; the redness has spread past the line she drew.
         ("infection", "tengo calentura desde anoche y el pecho rojo y caliente, ya se pasó de la "
                       "rayita que le hice"),
@@ -510,6 +512,7 @@ def test_two_physical_signs_happening_now_are_certain(spanish: SpanishSafety) ->
         "ya no puedo más con el trabajo y la casa 😩 pero bueno, aquí seguimos",
         "en la consulta le dije 'me quiero morir' por el dolor de la compresión",
         "en mi juventud pensé en quitarme la vida, pero eso quedó atrás hace veinte años",
+        "cuando me divorcié pasé una época muy negra y llegué a pensar en quitarme la vida",
     ],
 )
 def test_spanish_crisis_words_taken_back_or_over_bring_the_crisis_line_only(
