@@ -21,7 +21,7 @@ import zipfile
 from collections import Counter
 from dataclasses import InitVar, dataclass
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Tuple
+from typing import Any, Callable, Dict, Iterator, List, Tuple
 
 import numpy as np
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
@@ -67,6 +67,15 @@ class GramIndex:
         return known, places[known]
 
 
+def _each_gram(grams: str) -> Iterator[str]:
+    """The n-grams of a vocabulary stored as text, each ended by the separator."""
+    start = 0
+    while start < len(grams):
+        end = grams.index(SEPARATOR, start)
+        yield grams[start:end]
+        start = end + 1
+
+
 @dataclass
 class Part:
     """One vectorizer of the feature union: how it reads a text, its n-grams' idf and their
@@ -87,19 +96,24 @@ class Part:
         self.analyzer: Callable[[str], List[str]] = CountVectorizer(
             **{**self.settings, "ngram_range": tuple(self.settings["ngram_range"])}
         ).build_analyzer()
-        grams = self.grams.split(SEPARATOR)[:-1] if self.grams else []
-        if len(grams) != len(self.idf) or len(self.weights) != len(self.idf):
-            raise CompilationError(f"{len(grams)} n-grams, {len(self.idf)} idf values and "
+        text = self.grams or ""
+        count = text.count(SEPARATOR)
+        if count != len(self.idf) or len(self.weights) != len(self.idf):
+            raise CompilationError(f"{count} n-grams, {len(self.idf)} idf values and "
                                    f"{len(self.weights)} rows of weights do not fit")
-        hashes = np.fromiter((hash(gram) for gram in grams), np.int64, len(grams))
+        # One n-gram at a time: a list of them all would leave a server's heap fragmented.
+        hashes = np.fromiter((hash(gram) for gram in _each_gram(text)), np.int64, count)
         order = np.argsort(hashes)
         self.index = GramIndex(hashes[order])
         # Single precision: half the memory of the largest array, and probabilities within
         # 1e-6 of scikit-learn's double-precision ones, far below any threshold's margin.
         self.idf = np.asarray(self.idf, np.float32)[order]
         self.weights = np.ascontiguousarray(self.weights[order], dtype=np.float32)
-        self.grams = ("".join(grams[column] + SEPARATOR for column in order)
-                      if keep_grams else None)
+        if keep_grams:
+            grams = list(_each_gram(text))
+            self.grams = "".join(grams[column] + SEPARATOR for column in order)
+        else:
+            self.grams = None
 
     @classmethod
     def from_vectorizer(cls, vectorizer: TfidfVectorizer, weights: np.ndarray) -> Part:
