@@ -378,6 +378,10 @@ def test_faq_questions_are_not_emergencies(detect: Detect, text: str) -> None:
         "when my daughter was little she swallowed some of my pills; now i lock them away",
         "i'm about 140 lbs, how much calcium should i take a day?",
         "honestly i need a whole bottle of wine just to get through this week. results when?",
+        "I want to die of embarrassment, I cried on the tech",
+        # fear of the sedation, and a swelling denied
+        "what if I don't wake up from the sedation?",
+        "face not puffing up, no hives, just itchy where the tape was",
     ],
 )
 def test_figurative_past_and_denied_are_not_emergencies(detect: Detect, text: str) -> None:
@@ -513,6 +517,11 @@ def test_happening_now_outweighs_other_people_and_earlier_events(
         "i've stood at the top of the car park twice now. next time i'll go through with it.",
         "i don't want to be a burden anymore",
         "i've been saving up my pills and tonight is the night",
+        "I'll just overdose on the calcium pills then",
+        # means asked about, and pills bought where no one would notice
+        "how long does a tylenol overdose take to work? i've been buying bottles at different "
+        "stores so nobody notices",
+        "goodbye everyone. tell my daughter i loved her",
     ],
 )
 def test_self_harm_is_certain_when_conditional_or_with_two_signs(
@@ -545,6 +554,10 @@ def test_a_lone_sign_of_self_harm_stays_uncertain(detect: Detect) -> None:
     # Means searched for, said without the word.
     assert detect("googling ways. is the clinic open on monday") == (
         uncertain(SELF_HARM))
+    assert detect("I already took them. goodbye everyone.") == uncertain(SELF_HARM)
+    # A wish beside the sedation is no fear of it.
+    assert detect("honestly hoping i don't wake up from the sedation tomorrow") == (
+        certain(SELF_HARM))
 
 
 @pytest.mark.parametrize(

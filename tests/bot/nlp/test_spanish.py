@@ -513,12 +513,19 @@ def test_two_physical_signs_happening_now_are_certain(spanish: SpanishSafety) ->
         "en la consulta le dije 'me quiero morir' por el dolor de la compresión",
         "en mi juventud pensé en quitarme la vida, pero eso quedó atrás hace veinte años",
         "cuando me divorcié pasé una época muy negra y llegué a pensar en quitarme la vida",
+        "la neta a veces digo q me quiero morir pero es de puro coraje, no de verdad jaja",
+        "me quiero morir cuando veo la factura, pero no lo digo en serio",
     ],
 )
 def test_spanish_crisis_words_taken_back_or_over_bring_the_crisis_line_only(
     spanish: SpanishSafety, text: str
 ) -> None:
     assert spanish.detect(text) == Finding(SUSPECTED_SELF_HARM, False)
+
+
+def test_no_de_verdad_that_insists_is_no_taking_back(spanish: SpanishSafety) -> None:
+    assert spanish.detect("no, de verdad me quiero morir, ya junté las pastillas") == Finding(
+        SELF_HARM, True)
 
 
 @pytest.mark.parametrize(
