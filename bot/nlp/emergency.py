@@ -340,6 +340,9 @@ class EmergencyDetector:
         groups: dict[str, dict[str, list[bool]]] = {}
         # Physical signs plainly stated in a sentence that says it is happening now, per kind.
         signs_now: dict[str, set[str]] = {}
+        # Signs of self-harm that are no figure of speech ("my will is in order and my funeral
+        # playlist is picked... kidding" has none); denied or over, they still count.
+        crisis_signs: set[str] = set()
         # An empty Matcher warns when called (a rules file may have no `over` section).
         # Words of a target are not words that say it is over ("ya se pasó la gasa" is soaked
         # through, "ya se pasó" alone is over).
@@ -394,6 +397,8 @@ class EmergencyDetector:
             certain = judge(kind, categories, is_now, weak)
             if certain is None:
                 continue
+            if weak and kind == SELF_HARM:
+                crisis_signs.add(target.text)
             if kind == SELF_HARM and not certain and _spoken_of(categories):
                 # Denied, over or said of people in general: the crisis line under the answer
                 # (or under "ask another way"), never the crisis reply in its place.
@@ -411,7 +416,6 @@ class EmergencyDetector:
         # Two signs of self-harm make intent certain. One physical sign waits for the classifier;
         # two of one kind, each plainly stated while something is happening now ("the bra is
         # full", "it keeps coming and coming"), are as certain as a statement.
-        crisis_signs = {t.text for t in targets if t.label_ == SELF_HARM + WEAK}
         if len(crisis_signs) >= 2:
             verdicts.append(Finding(SELF_HARM, True))
         verdicts += [Finding(kind, True) for kind, texts in signs_now.items() if len(texts) >= 2]

@@ -59,6 +59,7 @@ POSITIVE = [
     ("self_harm", "I have counted how many of the sleeping tablets it would take"),
     ("self_harm", "mum keeps saying she wants to die and asked me where the gun is"),
     ("fainting", "my vision is tunneling and I think I'm about to go down"),
+    ("fainting", "the room goes grey when I stand, heart pounding, sweaty and pale"),
     ("overdose", "my niece got into her grandpa's heart pills, she's 3 and ate a few"),
     ("bleeding", "it soaks a pad in about ten minutes and I'm on my fourth pad"),
     ("bleeding", "it hasn't stopped since dinner, we're on the third dish towel"),
@@ -382,6 +383,9 @@ def test_faq_questions_are_not_emergencies(detect: Detect, text: str) -> None:
         # fear of the sedation, and a swelling denied
         "what if I don't wake up from the sedation?",
         "face not puffing up, no hives, just itchy where the tape was",
+        "found a bunch of his old prescriptions in the cabinet, how do i get rid of them?",
+        # two signs of self-harm taken back as a joke
+        "My will is in order and my funeral playlist is picked... kidding, it's only a callback",
     ],
 )
 def test_figurative_past_and_denied_are_not_emergencies(detect: Detect, text: str) -> None:
@@ -582,6 +586,7 @@ def test_a_lone_sign_of_self_harm_stays_uncertain(detect: Detect) -> None:
         "a long while ago i tried to end my life. i just want to know what a core biopsy is",
         "this isn't about suicide, i just feel low since the callback. is there a counsellor?",
         "thanks for everything! this is my last message, my surgeon's team is taking over",
+        "last radiation today, I rang the bell! consider this my goodbye note to the team",
     ],
 )
 def test_denied_or_past_self_harm_brings_the_crisis_line_only(detect: Detect, text: str) -> None:

@@ -21,6 +21,10 @@ def spanish() -> SpanishSafety:
     ("kind", "text"),
     [
         ("bleeding", "me sigue saliendo sangre de la herida y no para"),
+        # the day of the biopsy, not of the bleeding
+        ("bleeding", "mi madre tiene la biopsia de ayer y le sangra a chorro por debajo del apósito"),
+        # "por si acaso" says why she writes, not a hypothesis.
+        ("breathing", "le comento por si acaso que desde hace un rato me ahogo hasta sentada"),
         # Spanglish: the English word for where the blood is.
         ("bleeding", "hay sangre everywhere desde la biopsia"),
         # "estoy que" is a figure for a deed, not for a pain.
@@ -379,6 +383,8 @@ def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text
         "mi hermana se ríe de mí porque por todo me quiero morir, ¿cuándo llaman?",
         "le cambié la tirita y no tiene ni fiebre ni nada, ¿cuándo se la quito?",
         "con tanta cola en la clínica me va a dar un telele, ¿atienden sin cita?",
+        # kept for observation back then
+        "mi cuñada se desmayó en su biopsia y no la dejaron irse como en 2 horas. a todas les pasa??",
     ],
 )
 def test_figures_of_speech_denials_and_the_past_raise_nothing(
@@ -394,6 +400,7 @@ def test_figures_of_speech_denials_and_the_past_raise_nothing(
         "a una vecina le dio fiebre después de su biopsia, ¿eso es común?",
         "¿una biopsia puede causar desmayos?",
         "si sangra mucho, ¿voy a urgencias o llamo al consultorio?",
+        "si empiezo a sangrar mucho, ¿aprieto y espero o me voy directo a emergencia?",
         "¿los suplementos de calcio causan dolor de pecho?",
         "¿la biopsia con aguja sangra mucho?",
         "duda: ¿cuánto sangrado es mucho después de una biopsia?",
@@ -515,6 +522,8 @@ def test_two_physical_signs_happening_now_are_certain(spanish: SpanishSafety) ->
         "cuando me divorcié pasé una época muy negra y llegué a pensar en quitarme la vida",
         "la neta a veces digo q me quiero morir pero es de puro coraje, no de verdad jaja",
         "me quiero morir cuando veo la factura, pero no lo digo en serio",
+        "mi suegra cuenta que cuando le dijeron que tenía cáncer se quería morir, pero ya lleva 10 "
+        "años curada y feliz",
     ],
 )
 def test_spanish_crisis_words_taken_back_or_over_bring_the_crisis_line_only(
