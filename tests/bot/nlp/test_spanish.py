@@ -22,7 +22,8 @@ def spanish() -> SpanishSafety:
     [
         ("bleeding", "me sigue saliendo sangre de la herida y no para"),
         # the day of the biopsy, not of the bleeding
-        ("bleeding", "mi madre tiene la biopsia de ayer y le sangra a chorro por debajo del apósito"),
+        ("bleeding",
+         "mi madre tiene la biopsia de ayer y le sangra a chorro por debajo del apósito"),
         # "por si acaso" says why she writes, not a hypothesis.
         ("breathing", "le comento por si acaso que desde hace un rato me ahogo hasta sentada"),
         # Spanglish: the English word for where the blood is.
@@ -384,7 +385,7 @@ def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text
         "le cambié la tirita y no tiene ni fiebre ni nada, ¿cuándo se la quito?",
         "con tanta cola en la clínica me va a dar un telele, ¿atienden sin cita?",
         # kept for observation back then
-        "mi cuñada se desmayó en su biopsia y no la dejaron irse como en 2 horas. a todas les pasa??",
+        "mi cuñada se desmayó en su biopsia y no la dejaron irse como en 2 horas. ¿a todas?",
     ],
 )
 def test_figures_of_speech_denials_and_the_past_raise_nothing(
