@@ -13,9 +13,9 @@ Each patch, what Rasa 3.6 does without it, and the tests that guard it (tests/bo
   it. Guard: rasa_patches/test_no_tensorflow.py, test_serve.py.
 - no_jax: JAX kept out; else TensorFlow imports it, 65 MB and 1.5 s per server.
   Guard: test_serve.py.
-- preload: the model loaded, and one message parsed, before Sanic forks; else every worker
-  loads its own copy, and the components build their rules at a patient's first message.
-  Guard: test_serve.py.
+- preload: the model loaded, and one message parsed, before Sanic forks, and the freed heap
+  given back; else every worker loads its own copy, and the components build their rules at a
+  patient's first message. Guard: test_serve.py, rasa_patches/test_preload.py.
 - redaction: `MessageProcessor.log_message` redacts names, phones and e-mails; else they reach
   the NLU, the logs and the stores. Guard: rasa_patches/test_redaction.py.
 - durability: `FailSafeTrackerStore` raises; else an answer is sent but never stored while the
