@@ -526,6 +526,7 @@ def test_happening_now_outweighs_other_people_and_earlier_events(
         "how long does a tylenol overdose take to work? i've been buying bottles at different "
         "stores so nobody notices",
         "goodbye everyone. tell my daughter i loved her",
+        "she's sitting with all her tablets and a bottle of wine, thinking about it",
     ],
 )
 def test_self_harm_is_certain_when_conditional_or_with_two_signs(
@@ -587,6 +588,9 @@ def test_a_lone_sign_of_self_harm_stays_uncertain(detect: Detect) -> None:
         "this isn't about suicide, i just feel low since the callback. is there a counsellor?",
         "thanks for everything! this is my last message, my surgeon's team is taking over",
         "last radiation today, I rang the bell! consider this my goodbye note to the team",
+        "she's scared, that's it, she's not talking about hurting herself or anything like that",
+        "my sister says she wants to die every time she gets a parking ticket, it's just how she "
+        "talks",
     ],
 )
 def test_denied_or_past_self_harm_brings_the_crisis_line_only(detect: Detect, text: str) -> None:

@@ -386,6 +386,7 @@ def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text
         "con tanta cola en la clínica me va a dar un telele, ¿atienden sin cita?",
         # kept for observation back then
         "mi cuñada se desmayó en su biopsia y no la dejaron irse como en 2 horas. ¿a todas?",
+        "ya me despedí de mis miedos y lo dejé en manos de Dios 🙏 ¿qué llevo a la biopsia?",
     ],
 )
 def test_figures_of_speech_denials_and_the_past_raise_nothing(
@@ -525,6 +526,7 @@ def test_two_physical_signs_happening_now_are_certain(spanish: SpanishSafety) ->
         "me quiero morir cuando veo la factura, pero no lo digo en serio",
         "mi suegra cuenta que cuando le dijeron que tenía cáncer se quería morir, pero ya lleva 10 "
         "años curada y feliz",
+        "no me busquen más en este número, me cambié de clínica y ahora me atienden en otro lado",
     ],
 )
 def test_spanish_crisis_words_taken_back_or_over_bring_the_crisis_line_only(
