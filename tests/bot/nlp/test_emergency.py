@@ -60,6 +60,7 @@ POSITIVE = [
     ("self_harm", "mum keeps saying she wants to die and asked me where the gun is"),
     ("fainting", "my vision is tunneling and I think I'm about to go down"),
     ("fainting", "the room goes grey when I stand, heart pounding, sweaty and pale"),
+    ("overdose", "i did it. the insulin. all the pens. so shaky and sweaty"),
     ("overdose", "my niece got into her grandpa's heart pills, she's 3 and ate a few"),
     ("bleeding", "it soaks a pad in about ten minutes and I'm on my fourth pad"),
     ("bleeding", "it hasn't stopped since dinner, we're on the third dish towel"),
@@ -527,6 +528,7 @@ def test_happening_now_outweighs_other_people_and_earlier_events(
         "stores so nobody notices",
         "goodbye everyone. tell my daughter i loved her",
         "she's sitting with all her tablets and a bottle of wine, thinking about it",
+        "can u give my appointment to someone who actually wants to live",
     ],
 )
 def test_self_harm_is_certain_when_conditional_or_with_two_signs(
@@ -560,6 +562,9 @@ def test_a_lone_sign_of_self_harm_stays_uncertain(detect: Detect) -> None:
     assert detect("googling ways. is the clinic open on monday") == (
         uncertain(SELF_HARM))
     assert detect("I already took them. goodbye everyone.") == uncertain(SELF_HARM)
+    # An age is no count of pills, which would make the will certain.
+    assert detect("wrote my will bc my lawyer says everyone over 50 should. stop aspirin?") == (
+        uncertain(SELF_HARM))
     # A wish beside the sedation is no fear of it.
     assert detect("honestly hoping i don't wake up from the sedation tomorrow") == (
         certain(SELF_HARM))
@@ -591,6 +596,7 @@ def test_a_lone_sign_of_self_harm_stays_uncertain(detect: Detect) -> None:
         "she's scared, that's it, she's not talking about hurting herself or anything like that",
         "my sister says she wants to die every time she gets a parking ticket, it's just how she "
         "talks",
+        "my sister says shed rather be dead than lose a breast. shes being dramatic, shes fine",
     ],
 )
 def test_denied_or_past_self_harm_brings_the_crisis_line_only(detect: Detect, text: str) -> None:

@@ -403,6 +403,7 @@ def test_figures_of_speech_denials_and_the_past_raise_nothing(
         "¿una biopsia puede causar desmayos?",
         "si sangra mucho, ¿voy a urgencias o llamo al consultorio?",
         "si empiezo a sangrar mucho, ¿aprieto y espero o me voy directo a emergencia?",
+        "el folleto dice 'acuda a urgencias si se hincha mucho' y me asusté al leerlo",
         "¿los suplementos de calcio causan dolor de pecho?",
         "¿la biopsia con aguja sangra mucho?",
         "duda: ¿cuánto sangrado es mucho después de una biopsia?",
