@@ -10,18 +10,12 @@ Use it as `python -m bot.serve run ARGS`, with the arguments of `rasa run`.
 from __future__ import annotations
 
 import argparse
-import ctypes
-import os
 import sys
-from collections.abc import Mapping
 from pathlib import Path
 
 from bot import log_secrets, rasa_patches
+from bot.allocator import limit_malloc_arenas
 from bot.content import review
-
-# glibc's mallopt parameter for the most arenas (malloc.h), and how many the server keeps.
-M_ARENA_MAX = -8
-ARENAS = 2
 
 
 def served_model(arguments: list[str]) -> Path | None:
@@ -33,17 +27,6 @@ def served_model(arguments: list[str]) -> Path | None:
     parser.add_argument("-m", "--model")
     model = parser.parse_known_args(arguments[1:])[0].model
     return Path(model) if model and Path(model).is_file() else None
-
-
-def limit_malloc_arenas(environ: Mapping[str, str] = os.environ) -> bool:
-    """Two malloc arenas instead of glibc's eight per core: the workers' threads (SQLite, the
-    executor) otherwise each fragment their own (a few MB per server in make bench). Set here,
-    before any thread starts, so that every way of starting Rasa has it; MALLOC_ARENA_MAX in
-    the environment, which glibc reads itself, wins. False where libc has no mallopt (musl)."""
-    if "MALLOC_ARENA_MAX" in environ:
-        return False
-    mallopt = getattr(ctypes.CDLL(None), "mallopt", None)
-    return mallopt is not None and mallopt(M_ARENA_MAX, ARENAS) == 1
 
 
 def main() -> None:

@@ -15,7 +15,7 @@ Each patch, what Rasa 3.6 does without it, and the tests that guard it (tests/bo
   Guard: test_serve.py.
 - preload: the model loaded, and one message parsed, before Sanic forks, and the freed heap
   given back; else every worker loads its own copy, and the components build their rules at a
-  patient's first message. Guard: test_serve.py, rasa_patches/test_preload.py.
+  patient's first message. Guard: test_serve.py, test_allocator.py.
 - redaction: `MessageProcessor.log_message` redacts names, phones and e-mails; else they reach
   the NLU, the logs and the stores. Guard: rasa_patches/test_redaction.py.
 - durability: `FailSafeTrackerStore` raises; else an answer is sent but never stored while the

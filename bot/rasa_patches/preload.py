@@ -15,7 +15,6 @@ broken rule file or an incompatible Rasa stops the server then, not at a patient
 
 from __future__ import annotations
 
-import ctypes
 import gc
 from functools import wraps
 from pathlib import Path
@@ -28,6 +27,7 @@ from rasa.engine.constants import PLACEHOLDER_MESSAGE, PLACEHOLDER_TRACKER
 from rasa.model import get_latest_model
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from bot.allocator import release_free_heap
 from bot.rasa_patches import no_tensorflow
 from bot.rasa_patches.patching import replace
 
@@ -70,14 +70,6 @@ def preload(model_path: str | Path) -> None:
     release_free_heap()
     # Loaded and warmed up: from here a call to a TensorFlow kept out is a mistake.
     no_tensorflow.seal()
-
-
-def release_free_heap() -> bool:
-    """Gives the heap pages that loading used and freed back to the system before the fork
-    (about 1.8 MB of the whole server in the memory probe): kept, each worker would carry them
-    in its share. False where libc has no malloc_trim (musl)."""
-    trim = getattr(ctypes.CDLL(None), "malloc_trim", None)
-    return trim is not None and trim(0) == 1
 
 
 WARM_UP_TEXTS = ("what are breast calcifications?", "¿mis calcificaciones son cáncer?")
