@@ -387,6 +387,8 @@ def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text
         # kept for observation back then
         "mi cuñada se desmayó en su biopsia y no la dejaron irse como en 2 horas. ¿a todas?",
         "ya me despedí de mis miedos y lo dejé en manos de Dios 🙏 ¿qué llevo a la biopsia?",
+        # the doubt she cannot live with, not life
+        "ya no quiero vivir con tanta incertidumbre, ¿me llaman hoy con el resultado?",
     ],
 )
 def test_figures_of_speech_denials_and_the_past_raise_nothing(
@@ -528,6 +530,8 @@ def test_two_physical_signs_happening_now_are_certain(spanish: SpanishSafety) ->
         "mi suegra cuenta que cuando le dijeron que tenía cáncer se quería morir, pero ya lleva 10 "
         "años curada y feliz",
         "no me busquen más en este número, me cambié de clínica y ahora me atienden en otro lado",
+        # an earlier time she came through, told with a second past marker in between
+        "hace muchos años, cuando perdí a mi hijo, sí pensé en quitarme la vida, pero ya lo superé",
     ],
 )
 def test_spanish_crisis_words_taken_back_or_over_bring_the_crisis_line_only(
