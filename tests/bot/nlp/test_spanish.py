@@ -268,6 +268,11 @@ def spanish() -> SpanishSafety:
         # Since yesterday and still going on; the redness has spread past the line she drew.
         ("infection", "tengo calentura desde anoche y el pecho rojo y caliente, ya se pasó de la "
                       "rayita que le hice"),
+        # cannot be woken properly: "bien" is how, not "she is fine"
+        ("fainting", "mi papá está en el sillón y no hay quien lo despierte bien, ronca raro"),
+        # a syrup by the spoonful for a baby dosed in drops
+        ("overdose", "a mi niña de un año le di dos cucharadas de paracetamol en vez de las "
+                     "gotas y está muy dormida"),
     ],
 )
 def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text: str) -> None:
@@ -389,6 +394,12 @@ def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text
         "ya me despedí de mis miedos y lo dejé en manos de Dios 🙏 ¿qué llevo a la biopsia?",
         # the doubt she cannot live with, not life
         "ya no quiero vivir con tanta incertidumbre, ¿me llaman hoy con el resultado?",
+        "la cuenta del hospital me va a dar un paro cardíaco, ¿cuánto cuesta la biopsia?",
+        "ya me despedí de todos en la oficina porque me voy de vacaciones, ¿llegan antes los "
+        "resultados?",
+        # an instruction repeated, and a choice asked about
+        "la técnica me dijo que apriete, y si no para, a urgencias. ¿cuánto tiempo aprieto?",
+        "¿aprieto fuerte o voy directamente a urgencias?",
     ],
 )
 def test_figures_of_speech_denials_and_the_past_raise_nothing(
@@ -532,6 +543,7 @@ def test_two_physical_signs_happening_now_are_certain(spanish: SpanishSafety) ->
         "no me busquen más en este número, me cambié de clínica y ahora me atienden en otro lado",
         # an earlier time she came through, told with a second past marker in between
         "hace muchos años, cuando perdí a mi hijo, sí pensé en quitarme la vida, pero ya lo superé",
+        "hubo una época en que no quería despertarme. ya no es así, ¿la biopsia duele?",
     ],
 )
 def test_spanish_crisis_words_taken_back_or_over_bring_the_crisis_line_only(
