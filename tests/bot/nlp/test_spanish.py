@@ -273,6 +273,20 @@ def spanish() -> SpanishSafety:
         # a syrup by the spoonful for a baby dosed in drops
         ("overdose", "a mi niña de un año le di dos cucharadas de paracetamol en vez de las "
                      "gotas y está muy dormida"),
+        # the infinitive with its pronoun
+        ("overdose", "acabo de tomarme 12 clonazepam y estoy sola"),
+        # a stroke, a seizure and a head injury told without their names
+        ("general", "estoy con mi mamá y de repente se le cayó un lado de la cara"),
+        ("general", "escribo con una mano porque la otra no me hace caso y no me salen las "
+                    "palabras"),
+        ("general", "tengo media cara dormida desde hace un rato y se me traban las palabras"),
+        ("general", "mi abuela acaba de tener otro ataque y no volvió en sí"),
+        ("general", "se pegó en la cabeza y ahora no nos reconoce"),
+        ("bleeding", "me corté cocinando, aprieto un trapo y ya está rojo entero y gotea"),
+        ("breathing", "no logro llenar los pulmones y el inhalador no hace nada"),
+        # a painless way asked about, and the last straw
+        ("self_harm", "¿cómo puedo irme sin dolor? ya no aguanto"),
+        ("self_harm", "es la gota que colma el vaso, ya tengo las pastillas contadas"),
     ],
 )
 def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text: str) -> None:
@@ -400,6 +414,10 @@ def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text
         # an instruction repeated, and a choice asked about
         "la técnica me dijo que apriete, y si no para, a urgencias. ¿cuánto tiempo aprieto?",
         "¿aprieto fuerte o voy directamente a urgencias?",
+        # the ER named as a job, a course, or where to go some day
+        "mi hija es enfermera de urgencias y dice que no me preocupe, ¿tiene razón?",
+        "hoy en el trabajo practicamos RCP con un muñeco, ¿la biopsia duele?",
+        "¿cuándo hay que ir a urgencias después de la biopsia?",
     ],
 )
 def test_figures_of_speech_denials_and_the_past_raise_nothing(
@@ -487,8 +505,10 @@ def test_a_question_opened_with_its_mark_keeps_its_context(spanish: SpanishSafet
     doc = spanish_pipeline()("mi biopsia es el lunes. ¿debo ir a urgencias si me mareo?")
     assert [sentence.text for sentence in doc.sents] == [
         "mi biopsia es el lunes.", "¿debo ir a urgencias si me mareo?"]
-    assert spanish.detect("Mi biopsia es el lunes. ¿Debo ir a urgencias?") == Finding(
+    assert spanish.detect("Mi biopsia es el lunes. ¿Necesito una ambulancia?") == Finding(
         "general", False)
+    assert spanish.detect("Mi biopsia es el lunes. Necesito una ambulancia") == Finding(
+        "general", True)
 
 
 @pytest.mark.parametrize(
