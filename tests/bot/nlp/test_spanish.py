@@ -287,6 +287,8 @@ def spanish() -> SpanishSafety:
         # a painless way asked about, and the last straw
         ("self_harm", "¿cómo puedo irme sin dolor? ya no aguanto"),
         ("self_harm", "es la gota que colma el vaso, ya tengo las pastillas contadas"),
+        # time gone by, not the bleeding over
+        ("bleeding", "no, ya pasó una hora y sigue sangrando mucho"),
     ],
 )
 def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text: str) -> None:
@@ -418,6 +420,10 @@ def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text
         "mi hija es enfermera de urgencias y dice que no me preocupe, ¿tiene razón?",
         "hoy en el trabajo practicamos RCP con un muñeco, ¿la biopsia duele?",
         "¿cuándo hay que ir a urgencias después de la biopsia?",
+        # a scare taken back in the next burst, and a bill
+        "me ahogo\n...\nah no, ya pasó, fue el susto del sobre jaja",
+        "socorro, se me cayó el apósito\n...\nvale, ya está. está seco",
+        "me quiero morir!! me cobraron la biopsia dos veces",
     ],
 )
 def test_figures_of_speech_denials_and_the_past_raise_nothing(
@@ -480,6 +486,8 @@ def test_figures_of_speech_denials_and_the_past_raise_nothing(
         "si sangra en casa, ¿a partir de cuándo tendría que ir a urgencias?",
         # a habit, not now
         "cada vez que le sacan sangre a mi tía le da un soponcio, ¿es normal?",
+        # a fever asked about, answered by the reading in the next burst
+        "creo que tengo fiebre\n...\nno, ya me la tomé: 36,8. era la cobija",
     ],
 )
 def test_hypothetical_or_someone_elses_emergency_is_at_most_uncertain(
