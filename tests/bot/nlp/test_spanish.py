@@ -289,6 +289,15 @@ def spanish() -> SpanishSafety:
         ("self_harm", "es la gota que colma el vaso, ya tengo las pastillas contadas"),
         # time gone by, not the bleeding over
         ("bleeding", "no, ya pasó una hora y sigue sangrando mucho"),
+        ("general", "de repente no veo nada por el ojo derecho, como una persiana negra"),
+        ("general", "a mi tía se le durmió todo el lado derecho ahorita"),
+        ("general", "mi papá se ha dado en la cabeza y no se acuerda de nada"),
+        ("general", "mi viejo tuvo una convulsión y le vino otra sin despertarse de la primera"),
+        ("bleeding", "vamos para la guardia, empezó a sangrarle a chorro por la herida"),
+        ("overdose", "mi nieta ha mordido el parche de fentanilo de su abuela y está muy dormida"),
+        ("overdose", "mi padre se tomó la digoxina de hoy, la de mañana y la de pasado y está "
+                     "vomitando"),
+        ("overdose", "me inyecte la insulina dos veces!! estoy temblando"),
     ],
 )
 def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text: str) -> None:
@@ -424,6 +433,12 @@ def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text
         "me ahogo\n...\nah no, ya pasó, fue el susto del sobre jaja",
         "socorro, se me cayó el apósito\n...\nvale, ya está. está seco",
         "me quiero morir!! me cobraron la biopsia dos veces",
+        "me va a dar un ictus con tanta espera, ¿cuándo sale el resultado?",
+        "la dosis letal de la cafeína cuál es? jaja estudio con 5 cafés",
+        "mi marido dice que soy una emergencia andante, ¿agrupadas es malo?",
+        "mi mamá llora como si me hubiera llevado la ambulancia, ¿cómo le explico?",
+        # a dose, in the present
+        "me inyecto la insulina dos veces. ¿puedo hacerme la biopsia?",
     ],
 )
 def test_figures_of_speech_denials_and_the_past_raise_nothing(
