@@ -298,6 +298,11 @@ def spanish() -> SpanishSafety:
         ("overdose", "mi padre se tomó la digoxina de hoy, la de mañana y la de pasado y está "
                      "vomitando"),
         ("overdose", "me inyecte la insulina dos veces!! estoy temblando"),
+        # the first time ever is now
+        ("general", "lleva cinco minutos con convulsiones, es la primera vez en su vida"),
+        ("general", "tengo 38 de glucosa y estoy temblando"),
+        ("general", "mi suegra empezó a hablar enredado y se le cayó el tenedor de la mano"),
+        ("overdose", "le di al bebé el jarabe en cucharadas en vez de mililitros"),
     ],
 )
 def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text: str) -> None:
@@ -439,6 +444,9 @@ def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text
         "mi mamá llora como si me hubiera llevado la ambulancia, ¿cómo le explico?",
         # a dose, in the present
         "me inyecto la insulina dos veces. ¿puedo hacerme la biopsia?",
+        "estoy que convulsiono de los nervios esperando el informe",
+        "el papeleo me va a provocar un derrame cerebral, ¿necesito orden?",
+        "me tomé la pastilla de calcio dos veces hoy por despiste, ¿pasa algo?",
     ],
 )
 def test_figures_of_speech_denials_and_the_past_raise_nothing(
@@ -503,6 +511,8 @@ def test_figures_of_speech_denials_and_the_past_raise_nothing(
         "cada vez que le sacan sangre a mi tía le da un soponcio, ¿es normal?",
         # a fever asked about, answered by the reading in the next burst
         "creo que tengo fiebre\n...\nno, ya me la tomé: 36,8. era la cobija",
+        # read about
+        "leí sobre ictus y anticonceptivos, ¿la píldora afecta a la mamografía?",
     ],
 )
 def test_hypothetical_or_someone_elses_emergency_is_at_most_uncertain(
