@@ -3,12 +3,14 @@ system before the workers are forked."""
 
 from __future__ import annotations
 
+import ctypes
 import os
 import subprocess
 import sys
 
 import pytest
 
+from bot.allocator import ARENAS, limit_malloc_arenas
 from tools.stack import ROOT
 
 # Frees 80 MB of small blocks under one still in use, which keeps glibc from shrinking the heap
@@ -37,7 +39,6 @@ def test_freed_heap_goes_back_to_the_system() -> None:
     assert float(before) - float(after) > 40
 
 
-
 ARENAS_PROGRAM = """
 import ctypes, sys, tempfile, threading
 from bot.allocator import limit_malloc_arenas
@@ -63,11 +64,9 @@ with tempfile.NamedTemporaryFile(suffix=".xml") as report:
 """
 
 
-@pytest.mark.skipif(not hasattr(__import__("ctypes").CDLL(None), "malloc_info"),
+@pytest.mark.skipif(not hasattr(ctypes.CDLL(None), "malloc_info"),
                     reason="glibc only")
 def test_the_server_keeps_two_malloc_arenas_however_many_threads_allocate() -> None:
-    from bot.allocator import ARENAS
-
     def heaps(mode: str) -> int:
         env = {k: v for k, v in os.environ.items() if k != "MALLOC_ARENA_MAX"}
         done = subprocess.run([sys.executable, "-c", ARENAS_PROGRAM, mode], cwd=ROOT, env=env,
@@ -78,6 +77,4 @@ def test_the_server_keeps_two_malloc_arenas_however_many_threads_allocate() -> N
 
 
 def test_malloc_arena_max_in_the_environment_is_left_to_glibc() -> None:
-    from bot.allocator import limit_malloc_arenas
-
     assert limit_malloc_arenas({"MALLOC_ARENA_MAX": "4"}) is False
