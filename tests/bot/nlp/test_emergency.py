@@ -498,6 +498,8 @@ def test_hypothetical_or_someone_else_is_uncertain(detect: Detect, kind: str, te
                        "i was watching tv"),
         ("bleeding", "the biopsy site has been leaking red since 3pm, i've gone through a whole "
                      "box of gauze"),
+        # What the one beside her says now is hers (not "she said" of an old story).
+        ("breathing", "he says he can't breathe, he's sitting on the stairs holding the rail"),
     ],
 )
 def test_happening_now_outweighs_other_people_and_earlier_events(
@@ -782,6 +784,10 @@ def test_a_sign_in_an_unsettled_context_is_dropped(
         "could i be allergic to the numbing? i react to a bunch of meds",
         "i've got a bunch of leftover oxycodone from surgery, where can i drop it off?",
         "since the callback my heart is hanging in the air, when do results come?",
+        # A visit, fear and embarrassment: no faint, no chills.
+        "my neighbour is coming round tomorrow to drive me to the biopsy, is that allowed?",
+        "shaking with nerves about the stereotactic biopsy, how long does it take?",
+        "when the nurse said biopsy i wanted the ground to swallow me up",
     ],
 )
 def test_denials_lists_and_idioms_raise_nothing(

@@ -303,6 +303,9 @@ def spanish() -> SpanishSafety:
         ("general", "tengo 38 de glucosa y estoy temblando"),
         ("general", "mi suegra empezó a hablar enredado y se le cayó el tenedor de la mano"),
         ("overdose", "le di al bebé el jarabe en cucharadas en vez de mililitros"),
+        # blue lips, and panting at rest
+        ("breathing", "ahorita se le pusieron a mi abuela los labios amoratados, ¿la abrigo?"),
+        ("breathing", "mi tía jadea acostada en el sofá y no termina de contestarme"),
     ],
 )
 def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text: str) -> None:
@@ -447,6 +450,8 @@ def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text
         "estoy que convulsiono de los nervios esperando el informe",
         "el papeleo me va a provocar un derrame cerebral, ¿necesito orden?",
         "me tomé la pastilla de calcio dos veces hoy por despiste, ¿pasa algo?",
+        # trembling with fear, not shaking chills
+        "tiemblo de nervios nada más de pensar en la biopsia del lunes",
     ],
 )
 def test_figures_of_speech_denials_and_the_past_raise_nothing(
