@@ -500,6 +500,9 @@ def test_hypothetical_or_someone_else_is_uncertain(detect: Detect, kind: str, te
                      "box of gauze"),
         # What the one beside her says now is hers (not "she said" of an old story).
         ("breathing", "he says he can't breathe, he's sitting on the stairs holding the rail"),
+        # A named medicine, then all of it; seizures one after another.
+        ("overdose", "the ambien. all of it. feeling woozy"),
+        ("general", "her second seizure started and she never woke up in between"),
     ],
 )
 def test_happening_now_outweighs_other_people_and_earlier_events(
@@ -788,6 +791,8 @@ def test_a_sign_in_an_unsettled_context_is_dropped(
         "my neighbour is coming round tomorrow to drive me to the biopsy, is that allowed?",
         "shaking with nerves about the stereotactic biopsy, how long does it take?",
         "when the nurse said biopsy i wanted the ground to swallow me up",
+        "can i keep taking my seizure meds before the biopsy?",
+        "i stopped the tylenol, all of it, after the biopsy",
     ],
 )
 def test_denials_lists_and_idioms_raise_nothing(

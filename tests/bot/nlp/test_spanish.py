@@ -306,6 +306,11 @@ def spanish() -> SpanishSafety:
         # blue lips, and panting at rest
         ("breathing", "ahorita se le pusieron a mi abuela los labios amoratados, ¿la abrigo?"),
         ("breathing", "mi tía jadea acostada en el sofá y no termina de contestarme"),
+        # the middle of the chest, a Caribbean bottle and a dropped r, an apology for the writing
+        ("chest_pain", "me está doliendo en el centro del pecho desde hace rato"),
+        ("overdose", "mi hijo se comió el pote entero de vitaminas de hierro"),
+        ("fainting", "mi abuela ta aquí conmigo y no la puedo despertá"),
+        ("fainting", "disculpe si no se entiende, me estoy desvaneciendo"),
     ],
 )
 def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text: str) -> None:
@@ -452,6 +457,11 @@ def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text
         "me tomé la pastilla de calcio dos veces hoy por despiste, ¿pasa algo?",
         # trembling with fear, not shaking chills
         "tiemblo de nervios nada más de pensar en la biopsia del lunes",
+        # suspense, a threat of fainting, a wish said of shame, a pet
+        "me muero de la intriga por el resultado",
+        "me desmayo si me dicen que hay que repetirla",
+        "me quiero morir pero de la vergüenza, lloré en la mamografía",
+        "mi perrita respira raro, ¿puedo cambiar la cita?",
     ],
 )
 def test_figures_of_speech_denials_and_the_past_raise_nothing(
