@@ -311,6 +311,10 @@ def spanish() -> SpanishSafety:
         ("overdose", "mi hijo se comió el pote entero de vitaminas de hierro"),
         ("fainting", "mi abuela ta aquí conmigo y no la puedo despertá"),
         ("fainting", "disculpe si no se entiende, me estoy desvaneciendo"),
+        # told now by someone far away; a period like never before on a blood thinner
+        ("bleeding", "mi prima me escribe que se le llenó la camiseta de sangre por la herida"),
+        ("bleeding", "tomo sintrom y tengo la regla como nunca, empapo una toalla cada media hora"),
+        ("infection", "mi madre tiene frío pero está ardiendo y la herida de la biopsia huele feo"),
     ],
 )
 def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text: str) -> None:
@@ -462,6 +466,10 @@ def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text
         "me desmayo si me dicen que hay que repetirla",
         "me quiero morir pero de la vergüenza, lloré en la mamografía",
         "mi perrita respira raro, ¿puedo cambiar la cita?",
+        # someone else's mistaken belief, asked only to know, a doctor who does not answer
+        "mi marido se cree que me he desmayado, pero solo me senté un rato",
+        "¿la biopsia sangra mucho? Por saber, no porque me esté pasando.",
+        "llevo una semana llamando y la doctora no contesta, ¿es normal?",
     ],
 )
 def test_figures_of_speech_denials_and_the_past_raise_nothing(
@@ -528,6 +536,8 @@ def test_figures_of_speech_denials_and_the_past_raise_nothing(
         "creo que tengo fiebre\n...\nno, ya me la tomé: 36,8. era la cobija",
         # read about
         "leí sobre ictus y anticonceptivos, ¿la píldora afecta a la mamografía?",
+        # a bruise's pain
+        "me duele el pecho como si me hubieran dado un golpe desde la biopsia",
     ],
 )
 def test_hypothetical_or_someone_elses_emergency_is_at_most_uncertain(
