@@ -470,6 +470,7 @@ def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text
         "mi marido se cree que me he desmayado, pero solo me senté un rato",
         "¿la biopsia sangra mucho? Por saber, no porque me esté pasando.",
         "llevo una semana llamando y la doctora no contesta, ¿es normal?",
+        "me voy a desmayar del embole en esta fila, ¿se puede pedir turno por la web?",
     ],
 )
 def test_figures_of_speech_denials_and_the_past_raise_nothing(
@@ -622,6 +623,9 @@ def test_two_physical_signs_happening_now_are_certain(spanish: SpanishSafety) ->
         # an earlier time she came through, told with a second past marker in between
         "hace muchos años, cuando perdí a mi hijo, sí pensé en quitarme la vida, pero ya lo superé",
         "hubo una época en que no quería despertarme. ya no es así, ¿la biopsia duele?",
+        # a list read out over the phone
+        "la enfermera me leyó una lista: ¿convulsiones, hemorragias, intentos de suicidio? ¿por "
+        "qué preguntan eso?",
     ],
 )
 def test_spanish_crisis_words_taken_back_or_over_bring_the_crisis_line_only(
