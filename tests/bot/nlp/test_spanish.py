@@ -315,6 +315,10 @@ def spanish() -> SpanishSafety:
         ("bleeding", "mi prima me escribe que se le llenó la camiseta de sangre por la herida"),
         ("bleeding", "tomo sintrom y tengo la regla como nunca, empapo una toalla cada media hora"),
         ("infection", "mi madre tiene frío pero está ardiendo y la herida de la biopsia huele feo"),
+        # clinical words of a carer or a formal writer
+        ("bleeding", "sangrado activo por la punción y hematoma en expansión"),
+        ("infection", "eritema y calor local en la mama biopsiada, 39,5 °C"),
+        ("self_harm", "tengo ideación autolítica, ya elegí la fecha"),
     ],
 )
 def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text: str) -> None:
@@ -539,6 +543,7 @@ def test_figures_of_speech_denials_and_the_past_raise_nothing(
         "leí sobre ictus y anticonceptivos, ¿la píldora afecta a la mamografía?",
         # a bruise's pain
         "me duele el pecho como si me hubieran dado un golpe desde la biopsia",
+        "¿podría darse el caso de que me diera una reacción alérgica al contraste?",
     ],
 )
 def test_hypothetical_or_someone_elses_emergency_is_at_most_uncertain(
