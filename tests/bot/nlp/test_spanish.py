@@ -319,6 +319,14 @@ def spanish() -> SpanishSafety:
         ("bleeding", "sangrado activo por la punción y hematoma en expansión"),
         ("infection", "eritema y calor local en la mama biopsiada, 39,5 °C"),
         ("self_harm", "tengo ideación autolítica, ya elegí la fecha"),
+        # blood through the shirt, redness past the line, a what-if answered by the next sentence
+        ("bleeding", "aprieto y no para, la sangre ya me pasó la camiseta"),
+        ("infection", "marqué el borde rojo de la herida y ya se pasó la línea, tengo 38,7 y "
+                      "escalofríos"),
+        ("chest_pain", "¿qué se hace si a alguien le aprieta el pecho? mi papá se quedó así en el "
+                       "sillón"),
+        # one of them, not anyone
+        ("overdose", "uno de mis nietos se tragó 10 pastillas de mi presión"),
     ],
 )
 def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text: str) -> None:
@@ -631,6 +639,9 @@ def test_two_physical_signs_happening_now_are_certain(spanish: SpanishSafety) ->
         # a list read out over the phone
         "la enfermera me leyó una lista: ¿convulsiones, hemorragias, intentos de suicidio? ¿por "
         "qué preguntan eso?",
+        # anyone, and a friend's past
+        "uno se quiere morir cuando lee el informe, ¿no? ¿qué es BI-RADS 4?",
+        "mi vecina me contó que en ese momento se quería morir, ahora está bien",
     ],
 )
 def test_spanish_crisis_words_taken_back_or_over_bring_the_crisis_line_only(
