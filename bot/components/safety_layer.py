@@ -117,9 +117,11 @@ class SafetyRuleLayer(GraphComponent, IntentClassifier):
         if finding and language.has_spanish_sentence(text):
             # Spanglish ("tuve un heart attack en 2019"): the Spanish rules know the English
             # words it borrows and read the Spanish words around them, unless they leave
-            # possible what the English rules find certain ("i keep almost passing out").
+            # possible what the English rules find certain ("i keep almost passing out"). Words
+            # they read as a figure or a name are known too ("¿la entrada es por emergency room?").
             reading = spanish.read(text)
-            knows_words, in_spanish = reading.has_targets, reading.finding
+            knows_words = reading.has_targets or reading.figures_only
+            in_spanish = reading.finding
             if knows_words and (in_spanish is None or in_spanish.certain
                                 or not finding.certain):
                 if read_spanish(message, in_spanish):

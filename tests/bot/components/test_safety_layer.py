@@ -173,6 +173,15 @@ def test_spanglish_is_read_in_its_spanish_context(
     assert message.get(LANGUAGE_KEY) == SPANISH
 
 
+def test_spanglish_words_the_spanish_rules_read_as_a_name_raise_nothing(
+    layer: SafetyRuleLayer, nlp: Language
+) -> None:
+    # The English rules alone read "emergency" as a call for help.
+    message = read(layer, nlp, "la entrada pa la biopsia es por emergency room o por el lobby?")
+    assert message.get(EMERGENCY_KEY) is None
+    assert message.get(RULE_FINDING_KEY) is None
+
+
 def test_spanglish_keeps_what_the_english_rules_find_certain(
     layer: SafetyRuleLayer, nlp: Language
 ) -> None:

@@ -320,6 +320,7 @@ def test_faq_questions_are_not_emergencies(detect: Detect, text: str) -> None:
         "i'm double-checking my calcium dose, is 1200 mg a day right",
         # denied
         "I took my tablets exactly as prescribed and nothing extra, is the ache normal",
+        "Mum took her evening pills as usual and she's dozing now, what time is her biopsy",
         "this isn't an emergency, but what are microcalcifications",
         "no bleeding and no fever, just wondering how long the soreness lasts",
         "didnt bleed and didnt faint, when do the results come",

@@ -327,6 +327,12 @@ def spanish() -> SpanishSafety:
                        "sillón"),
         # one of them, not anyone
         ("overdose", "uno de mis nietos se tragó 10 pastillas de mi presión"),
+        # choking, another patient's medicines, harm done on purpose
+        ("breathing", "mi abuela se atoró con un pedazo de carne, no tose, no habla"),
+        ("breathing", "se está atragantando con un caramelo, ayuda"),
+        ("overdose", "por error le dimos la medicación de otra residente, cuesta despertarla"),
+        ("self_harm", "me hago daño a propósito en la herida para sentir otra cosa"),
+        ("fainting", "se me va la cabeza, me tumbo en el suelo porque me voy"),
     ],
 )
 def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text: str) -> None:
@@ -483,6 +489,13 @@ def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text
         "¿la biopsia sangra mucho? Por saber, no porque me esté pasando.",
         "llevo una semana llamando y la doctora no contesta, ¿es normal?",
         "me voy a desmayar del embole en esta fila, ¿se puede pedir turno por la web?",
+        # a thing that "killed" her, a cost that pains her, the door's name, a question of how
+        # much, bleeding that stopped
+        "la mamografía me mató, me apretaron muchísimo, ¿es normal que moleste?",
+        "me duele en el alma pagar el estacionamiento, ¿no tienen convenio?",
+        "¿la entrada es por emergency room o por el lobby?",
+        "¿cuánta fiebre es para preocuparse después de la biopsia?",
+        "anoche sangró bastante pero apreté 15 minutos y paró, hoy está seca",
     ],
 )
 def test_figures_of_speech_denials_and_the_past_raise_nothing(
