@@ -321,6 +321,7 @@ def test_faq_questions_are_not_emergencies(detect: Detect, text: str) -> None:
         # denied
         "I took my tablets exactly as prescribed and nothing extra, is the ache normal",
         "Mum took her evening pills as usual and she's dozing now, what time is her biopsy",
+        "I'm dying to know what BI-RADS 3 means, the letter is pure gibberish",
         "this isn't an emergency, but what are microcalcifications",
         "no bleeding and no fever, just wondering how long the soreness lasts",
         "didnt bleed and didnt faint, when do the results come",

@@ -333,6 +333,8 @@ def spanish() -> SpanishSafety:
         ("overdose", "por error le dimos la medicación de otra residente, cuesta despertarla"),
         ("self_harm", "me hago daño a propósito en la herida para sentir otra cosa"),
         ("fainting", "se me va la cabeza, me tumbo en el suelo porque me voy"),
+        ("breathing", "se echó el inhalador cuatro veces, apenas puede decir una palabra"),
+        ("breathing", "mi mamá tiene las uñas azulosas y respira con la boca abierta"),
     ],
 )
 def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text: str) -> None:
@@ -496,6 +498,9 @@ def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text
         "¿la entrada es por emergency room o por el lobby?",
         "¿cuánta fiebre es para preocuparse después de la biopsia?",
         "anoche sangró bastante pero apreté 15 minutos y paró, hoy está seca",
+        # "alma" has the spelling key of "arma"; a specialist who does not answer
+        "se me fue el alma a los pies cuando sonó el teléfono, ¿puedo llevar acompañante?",
+        "¿suspendo los anticoagulantes antes de la biopsia? mi cardiólogo no contesta",
     ],
 )
 def test_figures_of_speech_denials_and_the_past_raise_nothing(
@@ -612,6 +617,7 @@ def test_a_question_opened_with_its_mark_keeps_its_context(spanish: SpanishSafet
         "le regalé a mi prima mis joyas",
         "ya elegí la fecha, gracias por todo",
         "ya compré el carbón",
+        "ya compré un arma",
     ],
 )
 def test_a_lone_spanish_sign_of_self_harm_brings_the_crisis_line(
