@@ -1,4 +1,4 @@
-"""The server's allocator: two malloc arenas, and the heap that loading frees given back to the
+"""The server's allocator: one malloc arena, and the heap that loading frees given back to the
 system before the workers are forked."""
 
 from __future__ import annotations
@@ -66,7 +66,7 @@ with tempfile.NamedTemporaryFile(suffix=".xml") as report:
 
 @pytest.mark.skipif(not hasattr(ctypes.CDLL(None), "malloc_info"),
                     reason="glibc only")
-def test_the_server_keeps_two_malloc_arenas_however_many_threads_allocate() -> None:
+def test_the_server_keeps_its_malloc_arenas_however_many_threads_allocate() -> None:
     def heaps(mode: str) -> int:
         env = {k: v for k, v in os.environ.items() if k != "MALLOC_ARENA_MAX"}
         done = subprocess.run([sys.executable, "-c", ARENAS_PROGRAM, mode], cwd=ROOT, env=env,
