@@ -219,6 +219,9 @@ POSITIVE = [
     ("overdose", "would 40 advil be too many? already took them, an hour ago"),
     # The owner of the tablets died, not the event: taken tonight.
     ("overdose", "tonight i took the remainder of my late wife's heart tablets with some gin"),
+    # An inhaler that does nothing, words between breaths.
+    ("breathing", "my inhaler isn't touching it, 4 puffs"),
+    ("breathing", "i can only get a word or two out between breaths"),
 ]
 
 

@@ -335,6 +335,14 @@ def spanish() -> SpanishSafety:
         ("fainting", "se me va la cabeza, me tumbo en el suelo porque me voy"),
         ("breathing", "se echó el inhalador cuatro veces, apenas puede decir una palabra"),
         ("breathing", "mi mamá tiene las uñas azulosas y respira con la boca abierta"),
+        # short and typed in a hurry
+        ("fainting", "mi señora se desmayó en el auto y no vuelve"),
+        ("chest_pain", "DOLOR FUERTE PECHO NO PUEDO"),
+        ("allergic_reaction", "se me hincha la garganta dsp d la anestesia"),
+        ("allergic_reaction", "me puse la crema q me dieron y se me cierra el cuello"),
+        # a pill under the tongue that did not take the pain away
+        ("chest_pain", "ahorita tengo un peso en el pecho que me baja al brazo, me puse la "
+                       "pastillita debajo de la lengua y no se me quitó"),
     ],
 )
 def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text: str) -> None:
@@ -501,6 +509,8 @@ def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text
         # "alma" has the spelling key of "arma"; a specialist who does not answer
         "se me fue el alma a los pies cuando sonó el teléfono, ¿puedo llevar acompañante?",
         "¿suspendo los anticoagulantes antes de la biopsia? mi cardiólogo no contesta",
+        "casi me infarto con la factura, ¿cobran aparte las placas?",
+        "me tomé dos paracetamoles en vez de uno sin querer, ¿pasa algo?",
     ],
 )
 def test_figures_of_speech_denials_and_the_past_raise_nothing(
@@ -570,6 +580,11 @@ def test_figures_of_speech_denials_and_the_past_raise_nothing(
         # a bruise's pain
         "me duele el pecho como si me hubieran dado un golpe desde la biopsia",
         "¿podría darse el caso de que me diera una reacción alérgica al contraste?",
+        # it has not happened again, whatever "no vuelve" says alone
+        "se desmayó una vez en la biopsia y no vuelve a pasar, ¿verdad?",
+        # Spanglish: the question or the denial in English
+        "When should I call 911 vs la nurse line después del procedimiento?",
+        "I'm not suicidal ni nada de eso, pero estoy bien estresada",
     ],
 )
 def test_hypothetical_or_someone_elses_emergency_is_at_most_uncertain(
