@@ -222,6 +222,8 @@ POSITIVE = [
     # An inhaler that does nothing, words between breaths.
     ("breathing", "my inhaler isn't touching it, 4 puffs"),
     ("breathing", "i can only get a word or two out between breaths"),
+    # Speech, not a letter.
+    ("general", "she's talking to me and it's all gibberish"),
 ]
 
 
