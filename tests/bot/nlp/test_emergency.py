@@ -224,6 +224,11 @@ POSITIVE = [
     ("breathing", "i can only get a word or two out between breaths"),
     # Speech, not a letter.
     ("general", "she's talking to me and it's all gibberish"),
+    # A nosebleed is bleeding; a burn with a lighter is self-harm, not a kitchen burn.
+    ("bleeding", "his nosebleed won't stop, we're at 25 minutes"),
+    ("self_harm", "i burn my wrist with a lighter when the waiting gets too much"),
+    # A lethal dose asked about for the day of bad news.
+    ("self_harm", "how many oxycodone would be too many? asking in case the biopsy is cancer"),
 ]
 
 
@@ -392,6 +397,9 @@ def test_faq_questions_are_not_emergencies(detect: Detect, text: str) -> None:
         "what if I don't wake up from the sedation?",
         "face not puffing up, no hives, just itchy where the tape was",
         "found a bunch of his old prescriptions in the cabinet, how do i get rid of them?",
+        # a story with its ending; a joke told of someone else
+        "At my last job a patient stopped breathing on the ward. She recovered, thankfully.",
+        "mum says if I make her watch one more biopsy video she'll jump off a bridge lol",
         # two signs of self-harm taken back as a joke
         "My will is in order and my funeral playlist is picked... kidding, it's only a callback",
     ],
@@ -443,6 +451,7 @@ def test_figurative_past_and_denied_are_not_emergencies(detect: Detect, text: st
         ("general", "before anyone says call 911, i feel fine. what does the 4b mean?"),
         ("allergic_reaction", "cousin got hives from the contrast once, could i react too?"),
         ("bleeding", "say the site bleeds through everything at home, do i call you or 911?"),
+        ("general", "if it bleeds overnight, at what point do i call 911 instead of pressing?"),
         ("fainting", "if i pass out during the biopsy, what happens? i passed out getting my ears "
                      "pierced at twelve"),
     ],
@@ -631,6 +640,9 @@ def test_denied_or_past_self_harm_brings_the_crisis_line_only(detect: Detect, te
         ("fainting", "my mum keeps going out on the sofa"),
         ("bleeding", "this isn't oozing anymore, it drips when i stand"),
         ("bleeding", "the sheet under her is all wet"),
+        # a dose repeated, or one medicine taken for another
+        ("overdose", "she had her blood thinner 3 times today, she forgot she took it"),
+        ("overdose", "he took two of my warfarin instead of his vitamins"),
     ],
 )
 def test_a_plain_physical_sign_waits_for_the_classifier(
@@ -800,6 +812,10 @@ def test_a_sign_in_an_unsettled_context_is_dropped(
         "when the nurse said biopsy i wanted the ground to swallow me up",
         "can i keep taking my seizure meds before the biopsy?",
         "i stopped the tylenol, all of it, after the biopsy",
+        # a trip, not a leaving
+        "can we move it to friday so i can go up and see my sister",
+        # a bleed told with its past inside it
+        "I had bleeding last week that wouldn't stop for ages",
     ],
 )
 def test_denials_lists_and_idioms_raise_nothing(

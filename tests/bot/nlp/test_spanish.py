@@ -343,6 +343,17 @@ def spanish() -> SpanishSafety:
         # a pill under the tongue that did not take the pain away
         ("chest_pain", "ahorita tengo un peso en el pecho que me baja al brazo, me puse la "
                        "pastillita debajo de la lengua y no se me quitó"),
+        # soaking through, asked as if it were normal
+        ("bleeding", "¿es normal que la sangre traspase la gasa y el sostén? llevo una hora así"),
+        ("fainting", "mi abuela se desmaya y se desmaya, acá en casa"),
+        ("fainting", "hablaba con ella por teléfono, me dijo que se caía y ya no contesta"),
+        # an attack now, with asthma known; the reliever that does nothing
+        ("breathing", "soy asmática y me ha dado una crisis, no puedo ni terminar una frase"),
+        ("breathing", "me eché la bomba cuatro veces y no me hace nada"),
+        ("self_harm", "mi prima se está rayando las piernas con una cuchilla"),
+        ("self_harm", "me golpeo la cabeza contra la pared, lo hago a propósito"),
+        ("self_harm", "se araña los brazos, mira, ya está arañando los brazos hasta sacarse sangre"),
+        ("self_harm", "cuántas pastillas de dormir son demasiadas? lo pregunto por si sale cáncer"),
     ],
 )
 def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text: str) -> None:
@@ -511,6 +522,11 @@ def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text
         "¿suspendo los anticoagulantes antes de la biopsia? mi cardiólogo no contesta",
         "casi me infarto con la factura, ¿cobran aparte las placas?",
         "me tomé dos paracetamoles en vez de uno sin querer, ¿pasa algo?",
+        # "rayarse" said of worrying; enough of biopsies; a word that sounds bad
+        "me estoy rayando con la espera de los resultados",
+        "el día que decida que ya está bien de biopsias le pido el alta",
+        "dice necrosis en el informe, suena como que algo se está muriendo",
+        "me di con la puerta en el brazo, no fue a propósito",
     ],
 )
 def test_figures_of_speech_denials_and_the_past_raise_nothing(
@@ -585,6 +601,9 @@ def test_figures_of_speech_denials_and_the_past_raise_nothing(
         # Spanglish: the question or the denial in English
         "When should I call 911 vs la nurse line después del procedimiento?",
         "I'm not suicidal ni nada de eso, pero estoy bien estresada",
+        # which number to call, asked
+        "¿llamo al 911 o voy directo a urgencias si me da fiebre?",
+        "si la herida sangra y no para de noche, ¿les llamo a ustedes o al 911?",
     ],
 )
 def test_hypothetical_or_someone_elses_emergency_is_at_most_uncertain(
@@ -633,6 +652,7 @@ def test_a_question_opened_with_its_mark_keeps_its_context(spanish: SpanishSafet
         "ya elegí la fecha, gracias por todo",
         "ya compré el carbón",
         "ya compré un arma",
+        "las pastillas del dolor las voy a ir juntando sin tomarlas",
     ],
 )
 def test_a_lone_spanish_sign_of_self_harm_brings_the_crisis_line(
