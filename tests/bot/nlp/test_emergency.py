@@ -229,6 +229,10 @@ POSITIVE = [
     ("self_harm", "i burn my wrist with a lighter when the waiting gets too much"),
     # A lethal dose asked about for the day of bad news.
     ("self_harm", "how many oxycodone would be too many? asking in case the biopsy is cancer"),
+    # a care home's drug error; a nosebleed timed; a toddler and a count of pills gone
+    ("overdose", "the night staff gave her another patient's bedtime tablets, she is very drowsy"),
+    ("bleeding", "the nosebleed has been going for about 50 minutes now"),
+    ("overdose", "my 2 year old was into my bag and three or four of the metoprolol are missing"),
 ]
 
 
@@ -643,6 +647,7 @@ def test_denied_or_past_self_harm_brings_the_crisis_line_only(detect: Detect, te
         # a dose repeated, or one medicine taken for another
         ("overdose", "she had her blood thinner 3 times today, she forgot she took it"),
         ("overdose", "he took two of my warfarin instead of his vitamins"),
+        ("overdose", "i did my lantus at 7 and i think i did it again at 8"),
     ],
 )
 def test_a_plain_physical_sign_waits_for_the_classifier(
@@ -812,8 +817,9 @@ def test_a_sign_in_an_unsettled_context_is_dropped(
         "when the nurse said biopsy i wanted the ground to swallow me up",
         "can i keep taking my seizure meds before the biopsy?",
         "i stopped the tylenol, all of it, after the biopsy",
-        # a trip, not a leaving
+        # a trip, not a leaving; refills, not pills, missing
         "can we move it to friday so i can go up and see my sister",
+        "my metoprolol refills are missing from the pharmacy app",
         # a bleed told with its past inside it
         "I had bleeding last week that wouldn't stop for ages",
     ],

@@ -354,6 +354,9 @@ def spanish() -> SpanishSafety:
         ("self_harm", "me golpeo la cabeza contra la pared, lo hago a propósito"),
         ("self_harm", "se araña los brazos, mira, ya está arañando los brazos hasta sacarse sangre"),
         ("self_harm", "cuántas pastillas de dormir son demasiadas? lo pregunto por si sale cáncer"),
+        # a care home: another bed's medicines; a resident who has stopped answering today
+        ("overdose", "a mi mamá le dieron las pastillas de la cama 2 y ahora está muy dormida"),
+        ("fainting", "la señora de la habitación 3 se ha quedado en el sillón sin reaccionar"),
     ],
 )
 def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text: str) -> None:
@@ -527,6 +530,7 @@ def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text
         "el día que decida que ya está bien de biopsias le pido el alta",
         "dice necrosis en el informe, suena como que algo se está muriendo",
         "me di con la puerta en el brazo, no fue a propósito",
+        "me voy a matar con esta aplicación, no me deja pedir cita",
     ],
 )
 def test_figures_of_speech_denials_and_the_past_raise_nothing(
@@ -604,6 +608,7 @@ def test_figures_of_speech_denials_and_the_past_raise_nothing(
         # which number to call, asked
         "¿llamo al 911 o voy directo a urgencias si me da fiebre?",
         "si la herida sangra y no para de noche, ¿les llamo a ustedes o al 911?",
+        "si me da fiebre a quién llamo, ¿a ustedes o al 911 directamente?",
     ],
 )
 def test_hypothetical_or_someone_elses_emergency_is_at_most_uncertain(
