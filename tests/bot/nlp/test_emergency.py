@@ -226,6 +226,8 @@ POSITIVE = [
     ("general", "she's talking to me and it's all gibberish"),
     # A nosebleed is bleeding; a burn with a lighter is self-harm, not a kitchen burn.
     ("bleeding", "his nosebleed won't stop, we're at 25 minutes"),
+    # bleeding that began on an earlier day and goes on now
+    ("bleeding", "the bleeding since yesterday won't stop"),
     ("self_harm", "i burn my wrist with a lighter when the waiting gets too much"),
     # A lethal dose asked about for the day of bad news.
     ("self_harm", "how many oxycodone would be too many? asking in case the biopsy is cancer"),
@@ -820,6 +822,8 @@ def test_a_sign_in_an_unsettled_context_is_dropped(
         # a trip, not a leaving; refills, not pills, missing
         "can we move it to friday so i can go up and see my sister",
         "my metoprolol refills are missing from the pharmacy app",
+        # a pain that will not quit, after a bleed that stopped
+        "the bleeding stopped, but the ache won't quit",
         # a bleed told with its past inside it
         "I had bleeding last week that wouldn't stop for ages",
     ],
