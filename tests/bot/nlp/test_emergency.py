@@ -228,6 +228,9 @@ POSITIVE = [
     ("bleeding", "his nosebleed won't stop, we're at 25 minutes"),
     # bleeding that began on an earlier day and goes on now
     ("bleeding", "the bleeding since yesterday won't stop"),
+    # recovered once, and not now
+    ("breathing", "she stopped breathing in the car. She recovered, but now she's not "
+                  "breathing again"),
     ("self_harm", "i burn my wrist with a lighter when the waiting gets too much"),
     # A lethal dose asked about for the day of bad news.
     ("self_harm", "how many oxycodone would be too many? asking in case the biopsy is cancer"),
