@@ -238,6 +238,14 @@ POSITIVE = [
     ("overdose", "the night staff gave her another patient's bedtime tablets, she is very drowsy"),
     ("bleeding", "the nosebleed has been going for about 50 minutes now"),
     ("overdose", "my 2 year old was into my bag and three or four of the metoprolol are missing"),
+    # unresponsive now, though she was chatting normally a few hours before
+    ("general", "grandma is unresponsive on the couch, she was talking fine at dinner"),
+    # a bleed that will not quit
+    ("bleeding", "the spot where they took the sample just won't quit bleeding"),
+    # several days of a pill box at once; fainting told in a second language; blacking out now
+    ("overdose", "think I took wednesday to saturday from the pill organiser this morning"),
+    ("fainting", "my mother is faint since five minute on the floor"),
+    ("fainting", "dad blacks out the moment he sits up, three times since lunch"),
 ]
 
 
@@ -411,6 +419,15 @@ def test_faq_questions_are_not_emergencies(detect: Detect, text: str) -> None:
         "mum says if I make her watch one more biopsy video she'll jump off a bridge lol",
         # two signs of self-harm taken back as a joke
         "My will is in order and my funeral playlist is picked... kidding, it's only a callback",
+        # gossip about her; a daily dose, not a fever; dizzy for a moment and then well
+        "my aunt is telling everyone at work that I'm dying of cancer, what does BI-RADS 3 mean?",
+        "I'm on aspirin 81 mg daily, the biopsy spot is a little red, should I stop it?",
+        "I got lightheaded for a second when I stood up and then felt fine",
+        # a belief of the weekend, settled at the hospital
+        "at the weekend she was certain she was having a heart attack, chest tight. the hospital said reflux",
+        # a checklist answered no; a receptionist away from her desk
+        "Fever? No. Bleeding? No. So why does the site itch so much?",
+        "the nurse is not here yet, how long will the magnification views take?",
     ],
 )
 def test_figurative_past_and_denied_are_not_emergencies(detect: Detect, text: str) -> None:
@@ -463,6 +480,10 @@ def test_figurative_past_and_denied_are_not_emergencies(detect: Detect, text: st
         ("general", "if it bleeds overnight, at what point do i call 911 instead of pressing?"),
         ("fainting", "if i pass out during the biopsy, what happens? i passed out getting my ears "
                      "pierced at twelve"),
+        ("chest_pain", "when is chest pain after a biopsy a reason to worry?"),
+        ("general", "how soaked does the dressing have to get before we should call 911?"),
+        ("fainting", "the leaflet warns you might feel faint after the needle, is that common?"),
+        ("general", "at what point does swelling after the injection turn into an emergency?"),
     ],
 )
 def test_hypothetical_or_someone_else_is_uncertain(detect: Detect, kind: str, text: str) -> None:

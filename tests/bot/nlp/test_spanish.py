@@ -357,6 +357,15 @@ def spanish() -> SpanishSafety:
         # a care home: another bed's medicines; a resident who has stopped answering today
         ("overdose", "a mi mamá le dieron las pastillas de la cama 2 y ahora está muy dormida"),
         ("fainting", "la señora de la habitación 3 se ha quedado en el sillón sin reaccionar"),
+        # a strong urge to cut herself, told as a feeling
+        ("self_harm", "me vienen unas ganas muy fuertes de cortarme el brazo otra vez"),
+        # oxygen low in the words of a nurse; cuts made last night; a pill taken twice
+        ("breathing", "estoy saturando 85 y no termino una frase"),
+        ("self_harm", "anoche me hice unos cortes en la pierna"),
+        ("overdose", "me he tomado la pastilla de la tensión dos veces, no me acordaba."),
+        # old words for a bleed; a basin of soaked gauze
+        ("bleeding", "desde la biopsia me mana sangre del pecho y no hay manera"),
+        ("bleeding", "ya hemos llenado un cubo de gasas esta tarde"),
     ],
 )
 def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text: str) -> None:
@@ -531,6 +540,12 @@ def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text
         "dice necrosis en el informe, suena como que algo se está muriendo",
         "me di con la puerta en el brazo, no fue a propósito",
         "me voy a matar con esta aplicación, no me deja pedir cita",
+        # a dose, not a fever; a bleed that stopped after some minutes; a haircut
+        "tomo aspirina de 81 para el corazón, ¿la dejo antes de la biopsia? la herida está un poco roja",
+        "ayer la herida sangró bastante pero con hielo se paró a los diez minutos",
+        "tengo ganas de cortarme el pelo antes de la cita",
+        "me hice un corte en el dedo cocinando",
+        "me tomo la pastilla de la tensión dos veces al día",
     ],
 )
 def test_figures_of_speech_denials_and_the_past_raise_nothing(
@@ -609,6 +624,11 @@ def test_figures_of_speech_denials_and_the_past_raise_nothing(
         "¿llamo al 911 o voy directo a urgencias si me da fiebre?",
         "si la herida sangra y no para de noche, ¿les llamo a ustedes o al 911?",
         "si me da fiebre a quién llamo, ¿a ustedes o al 911 directamente?",
+        "¿cuáles son los síntomas después de la mamografía con los que de verdad hay que ir a emergencias?",
+        "si esta tarde le sangra mucho la herida y no para, ¿qué hacemos?",
+        "si le cuesta respirar, ¿llamo a la enfermera o directamente al 911?",
+        # pills swallowed, laughed about: someone else's, for the classifier to weigh
+        "jajaja mi tía se tomó como 15 de las de la presión creyendo que eran vitaminas",
     ],
 )
 def test_hypothetical_or_someone_elses_emergency_is_at_most_uncertain(
