@@ -246,6 +246,8 @@ POSITIVE = [
     ("overdose", "think I took wednesday to saturday from the pill organiser this morning"),
     ("fainting", "my mother is faint since five minute on the floor"),
     ("fainting", "dad blacks out the moment he sits up, three times since lunch"),
+    # a resident who answers only to pain, in a night log
+    ("fainting", "night staff say she only responds to pain and not to her name"),
 ]
 
 
@@ -428,6 +430,8 @@ def test_faq_questions_are_not_emergencies(detect: Detect, text: str) -> None:
         # a checklist answered no; a receptionist away from her desk
         "Fever? No. Bleeding? No. So why does the site itch so much?",
         "the nurse is not here yet, how long will the magnification views take?",
+        # a fever gone since
+        "she ran 38.6 after the biopsy on monday. She has been afebrile since tuesday, is the site ok?",
     ],
 )
 def test_figurative_past_and_denied_are_not_emergencies(detect: Detect, text: str) -> None:
@@ -484,6 +488,7 @@ def test_figurative_past_and_denied_are_not_emergencies(detect: Detect, text: st
         ("general", "how soaked does the dressing have to get before we should call 911?"),
         ("fainting", "the leaflet warns you might feel faint after the needle, is that common?"),
         ("general", "at what point does swelling after the injection turn into an emergency?"),
+        ("fainting", "my neighbour's sister collapsed at her mammogram and my neighbour keeps talking about it"),
     ],
 )
 def test_hypothetical_or_someone_else_is_uncertain(detect: Detect, kind: str, text: str) -> None:

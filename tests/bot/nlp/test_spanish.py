@@ -366,6 +366,10 @@ def spanish() -> SpanishSafety:
         # old words for a bleed; a basin of soaked gauze
         ("bleeding", "desde la biopsia me mana sangre del pecho y no hay manera"),
         ("bleeding", "ya hemos llenado un cubo de gasas esta tarde"),
+        # a roommate's medicines given; a spreading cellulitis with a fever; following her in death
+        ("overdose", "en la residencia le dieron a mi padre las pastillas de su compañero"),
+        ("infection", "le han dicho que es celulitis y ahora tiene 39,5 y tiembla"),
+        ("self_harm", "mamá, si te pasa algo yo me voy detrás de ti, te lo juro"),
     ],
 )
 def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text: str) -> None:
@@ -627,8 +631,6 @@ def test_figures_of_speech_denials_and_the_past_raise_nothing(
         "¿cuáles son los síntomas después de la mamografía con los que de verdad hay que ir a emergencias?",
         "si esta tarde le sangra mucho la herida y no para, ¿qué hacemos?",
         "si le cuesta respirar, ¿llamo a la enfermera o directamente al 911?",
-        # pills swallowed, laughed about: someone else's, for the classifier to weigh
-        "jajaja mi tía se tomó como 15 de las de la presión creyendo que eran vitaminas",
     ],
 )
 def test_hypothetical_or_someone_elses_emergency_is_at_most_uncertain(
