@@ -370,6 +370,11 @@ def spanish() -> SpanishSafety:
         ("overdose", "en la residencia le dieron a mi padre las pastillas de su compañero"),
         ("infection", "le han dicho que es celulitis y ahora tiene 39,5 y tiembla"),
         ("self_harm", "mamá, si te pasa algo yo me voy detrás de ti, te lo juro"),
+        ("fainting", "mi tía se desmaya otra vez, ya es la segunda en media hora"),
+        # on the phone: a thud, then nothing; blood that keeps coming under her hand
+        ("fainting", "mi abuela estaba al teléfono conmigo, se escuchó un golpe, ya no responde y la llamo y nada"),
+        ("bleeding", "desde la biopsia me sale y me sale, tengo la mano dormida de tanto apretar"),
+        ("self_harm", "dice que si sale maligno se adentra en el río y no vuelve"),
     ],
 )
 def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text: str) -> None:
@@ -548,6 +553,8 @@ def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text
         "tomo aspirina de 81 para el corazón, ¿la dejo antes de la biopsia? la herida está un poco roja",
         "ayer la herida sangró bastante pero con hielo se paró a los diez minutos",
         "tengo ganas de cortarme el pelo antes de la cita",
+        "me voy a desmayar cuando abra la factura del hospital",
+        "en el control del aeropuerto me miraron como si llevara una pistola por el clip",
         "me hice un corte en el dedo cocinando",
         "me tomo la pastilla de la tensión dos veces al día",
     ],
