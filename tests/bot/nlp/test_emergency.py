@@ -432,6 +432,8 @@ def test_faq_questions_are_not_emergencies(detect: Detect, text: str) -> None:
         "the nurse is not here yet, how long will the magnification views take?",
         # a fever gone since
         "she ran 38.6 after the biopsy on monday. She has been afebrile since tuesday, is the site ok?",
+        # an ambulance seen in passing
+        "we passed an ambulance on the way in, is the clinic near the hospital?",
     ],
 )
 def test_figurative_past_and_denied_are_not_emergencies(detect: Detect, text: str) -> None:
@@ -489,6 +491,7 @@ def test_figurative_past_and_denied_are_not_emergencies(detect: Detect, text: st
         ("fainting", "the leaflet warns you might feel faint after the needle, is that common?"),
         ("general", "at what point does swelling after the injection turn into an emergency?"),
         ("fainting", "my neighbour's sister collapsed at her mammogram and my neighbour keeps talking about it"),
+        ("fainting", "the nurse told me another patient passed out in the chair this morning, do many?"),
     ],
 )
 def test_hypothetical_or_someone_else_is_uncertain(detect: Detect, kind: str, text: str) -> None:

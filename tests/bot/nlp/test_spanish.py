@@ -375,6 +375,8 @@ def spanish() -> SpanishSafety:
         ("fainting", "mi abuela estaba al teléfono conmigo, se escuchó un golpe, ya no responde y la llamo y nada"),
         ("bleeding", "desde la biopsia me sale y me sale, tengo la mano dormida de tanto apretar"),
         ("self_harm", "dice que si sale maligno se adentra en el río y no vuelve"),
+        # a dressing that drips on the floor while the breast swells
+        ("bleeding", "ahora mismo el apósito gotea y caen gotas al suelo, el pecho cada vez más gordo"),
     ],
 )
 def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text: str) -> None:
@@ -554,6 +556,7 @@ def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text
         "ayer la herida sangró bastante pero con hielo se paró a los diez minutos",
         "tengo ganas de cortarme el pelo antes de la cita",
         "me voy a desmayar cuando abra la factura del hospital",
+        "la noticia del 4 me mató, pero ya me calmé, ¿qué sigue?",
         "en el control del aeropuerto me miraron como si llevara una pistola por el clip",
         "me hice un corte en el dedo cocinando",
         "me tomo la pastilla de la tensión dos veces al día",
