@@ -426,12 +426,14 @@ def test_faq_questions_are_not_emergencies(detect: Detect, text: str) -> None:
         "I'm on aspirin 81 mg daily, the biopsy spot is a little red, should I stop it?",
         "I got lightheaded for a second when I stood up and then felt fine",
         # a belief of the weekend, settled at the hospital
-        "at the weekend she was certain she was having a heart attack, chest tight. the hospital said reflux",
+        "at the weekend she was certain she was having a heart attack, chest tight. the "
+        "hospital said reflux",
         # a checklist answered no; a receptionist away from her desk
         "Fever? No. Bleeding? No. So why does the site itch so much?",
         "the nurse is not here yet, how long will the magnification views take?",
         # a fever gone since
-        "she ran 38.6 after the biopsy on monday. She has been afebrile since tuesday, is the site ok?",
+        "she ran 38.6 after the biopsy on monday. She has been afebrile since tuesday, is "
+        "the site ok?",
         # an ambulance seen in passing
         "we passed an ambulance on the way in, is the clinic near the hospital?",
     ],
@@ -490,8 +492,10 @@ def test_figurative_past_and_denied_are_not_emergencies(detect: Detect, text: st
         ("general", "how soaked does the dressing have to get before we should call 911?"),
         ("fainting", "the leaflet warns you might feel faint after the needle, is that common?"),
         ("general", "at what point does swelling after the injection turn into an emergency?"),
-        ("fainting", "my neighbour's sister collapsed at her mammogram and my neighbour keeps talking about it"),
-        ("fainting", "the nurse told me another patient passed out in the chair this morning, do many?"),
+        ("fainting", "my neighbour's sister collapsed at her mammogram and my neighbour "
+                     "keeps talking about it"),
+        ("fainting", "the nurse told me another patient passed out in the chair this "
+                     "morning, do many?"),
     ],
 )
 def test_hypothetical_or_someone_else_is_uncertain(detect: Detect, kind: str, text: str) -> None:

@@ -372,11 +372,13 @@ def spanish() -> SpanishSafety:
         ("self_harm", "mamá, si te pasa algo yo me voy detrás de ti, te lo juro"),
         ("fainting", "mi tía se desmaya otra vez, ya es la segunda en media hora"),
         # on the phone: a thud, then nothing; blood that keeps coming under her hand
-        ("fainting", "mi abuela estaba al teléfono conmigo, se escuchó un golpe, ya no responde y la llamo y nada"),
+        ("fainting", "mi abuela estaba al teléfono conmigo, se escuchó un golpe, ya no "
+                     "responde y la llamo y nada"),
         ("bleeding", "desde la biopsia me sale y me sale, tengo la mano dormida de tanto apretar"),
         ("self_harm", "dice que si sale maligno se adentra en el río y no vuelve"),
         # a dressing that drips on the floor while the breast swells
-        ("bleeding", "ahora mismo el apósito gotea y caen gotas al suelo, el pecho cada vez más gordo"),
+        ("bleeding", "ahora mismo el apósito gotea y caen gotas al suelo, el pecho cada vez "
+                     "más gordo"),
     ],
 )
 def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text: str) -> None:
@@ -552,11 +554,11 @@ def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text
         "me di con la puerta en el brazo, no fue a propósito",
         "me voy a matar con esta aplicación, no me deja pedir cita",
         # a dose, not a fever; a bleed that stopped after some minutes; a haircut
-        "tomo aspirina de 81 para el corazón, ¿la dejo antes de la biopsia? la herida está un poco roja",
+        "tomo aspirina de 81 para el corazón, ¿la dejo antes de la biopsia? la herida está "
+        "un poco roja",
         "ayer la herida sangró bastante pero con hielo se paró a los diez minutos",
         "tengo ganas de cortarme el pelo antes de la cita",
         "me voy a desmayar cuando abra la factura del hospital",
-        "la noticia del 4 me mató, pero ya me calmé, ¿qué sigue?",
         "en el control del aeropuerto me miraron como si llevara una pistola por el clip",
         "me hice un corte en el dedo cocinando",
         "me tomo la pastilla de la tensión dos veces al día",
@@ -638,7 +640,8 @@ def test_figures_of_speech_denials_and_the_past_raise_nothing(
         "¿llamo al 911 o voy directo a urgencias si me da fiebre?",
         "si la herida sangra y no para de noche, ¿les llamo a ustedes o al 911?",
         "si me da fiebre a quién llamo, ¿a ustedes o al 911 directamente?",
-        "¿cuáles son los síntomas después de la mamografía con los que de verdad hay que ir a emergencias?",
+        "¿cuáles son los síntomas después de la mamografía con los que de verdad hay que ir "
+        "a emergencias?",
         "si esta tarde le sangra mucho la herida y no para, ¿qué hacemos?",
         "si le cuesta respirar, ¿llamo a la enfermera o directamente al 911?",
     ],
