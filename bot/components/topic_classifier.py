@@ -46,6 +46,7 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from bot.components.char_grams import WordwiseCharVectorizer
 from bot.components.compiled_model import CompilationError, CompiledTextModel
 from bot.components.concepts import EXTRACTOR, concept_entities
 from bot.components.safety_layer import (
@@ -107,7 +108,7 @@ def _build_model(config: Dict[str, Any]) -> Pipeline:
             ),
             (
                 "chars",
-                TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True),
+                WordwiseCharVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True),
             ),
         ]
     )
