@@ -379,6 +379,9 @@ def spanish() -> SpanishSafety:
         # a dressing that drips on the floor while the breast swells
         ("bleeding", "ahora mismo el apósito gotea y caen gotas al suelo, el pecho cada vez "
                      "más gordo"),
+        # a week's or a month's doses of one medicine taken at once
+        ("overdose", "por un lío con el pastillero mi padre se ha tomado la dosis de todo el mes "
+                     "del anticoagulante"),
     ],
 )
 def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text: str) -> None:
@@ -644,6 +647,9 @@ def test_figures_of_speech_denials_and_the_past_raise_nothing(
         "a emergencias?",
         "si esta tarde le sangra mucho la herida y no para, ¿qué hacemos?",
         "si le cuesta respirar, ¿llamo a la enfermera o directamente al 911?",
+        # text-speak "q", spoken "pa"
+        "en q momento se marca al 911 por la herida?",
+        "qué tanta fiebre ya es como pa ir corriendo a emergencia?",
     ],
 )
 def test_hypothetical_or_someone_elses_emergency_is_at_most_uncertain(
