@@ -248,6 +248,8 @@ POSITIVE = [
     ("fainting", "dad blacks out the moment he sits up, three times since lunch"),
     # a resident who answers only to pain, in a night log
     ("fainting", "night staff say she only responds to pain and not to her name"),
+    # a dose asked for a quick or painless death
+    ("self_harm", "how many of my sleeping tablets should I swallow so it is painless"),
 ]
 
 
@@ -496,6 +498,7 @@ def test_figurative_past_and_denied_are_not_emergencies(detect: Detect, text: st
                      "keeps talking about it"),
         ("fainting", "the nurse told me another patient passed out in the chair this "
                      "morning, do many?"),
+        ("general", "when must we ring for an ambulance after the procedure, in general?"),
     ],
 )
 def test_hypothetical_or_someone_else_is_uncertain(detect: Detect, kind: str, text: str) -> None:

@@ -382,6 +382,8 @@ def spanish() -> SpanishSafety:
         # a week's or a month's doses of one medicine taken at once
         ("overdose", "por un lío con el pastillero mi padre se ha tomado la dosis de todo el mes "
                      "del anticoagulante"),
+        # a dose asked for a quick death
+        ("self_harm", "dime cuántas me tomo para que sea rápido, ya las tengo aquí"),
     ],
 )
 def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text: str) -> None:
@@ -650,6 +652,8 @@ def test_figures_of_speech_denials_and_the_past_raise_nothing(
         # text-speak "q", spoken "pa"
         "en q momento se marca al 911 por la herida?",
         "qué tanta fiebre ya es como pa ir corriendo a emergencia?",
+        # a case for a class
+        "caso clínico del seminario: señora de 80 con sat 86% tras la biopsia, ¿qué haríais?",
     ],
 )
 def test_hypothetical_or_someone_elses_emergency_is_at_most_uncertain(
