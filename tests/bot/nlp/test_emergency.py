@@ -250,6 +250,9 @@ POSITIVE = [
     ("fainting", "night staff say she only responds to pain and not to her name"),
     # a dose asked for a quick or painless death
     ("self_harm", "how many of my sleeping tablets should I swallow so it is painless"),
+    # being found, spared to someone
+    ("self_harm", "please make sure my daughter is not the one who finds me"),
+    ("overdose", "grandad took all of them, the bottle is empty"),
 ]
 
 

@@ -384,6 +384,8 @@ def spanish() -> SpanishSafety:
                      "del anticoagulante"),
         # a dose asked for a quick death
         ("self_harm", "dime cuántas me tomo para que sea rápido, ya las tengo aquí"),
+        # every pill, named before
+        ("overdose", "mi tío se las tragó todas y ahora está muy dormido"),
     ],
 )
 def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text: str) -> None:
@@ -703,6 +705,9 @@ def test_a_question_opened_with_its_mark_keeps_its_context(spanish: SpanishSafet
         "ya compré el carbón",
         "ya compré un arma",
         "las pastillas del dolor las voy a ir juntando sin tomarlas",
+        # being found; the last face she will see
+        "no quiero que mi hija sea la que me encuentre",
+        "usted será seguramente la última cara que vea, gracias",
     ],
 )
 def test_a_lone_spanish_sign_of_self_harm_brings_the_crisis_line(
