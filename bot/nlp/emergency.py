@@ -48,6 +48,8 @@ HABITUAL = "HABITUAL"
 EARLIER = "EARLIER"
 OTHER_PERSON = "OTHER_PERSON"
 MILD = "MILD"
+# A joke taken back ("not a joke btw", "no es chiste del todo"): crisis words are meant.
+EARNEST = "EARNEST"
 # A question about how often it happens to people ("how common are suicidal thoughts?").
 IN_GENERAL = "IN_GENERAL"
 # Read or heard about (a forum post, the news): not with her, whatever its words say of now.
@@ -111,7 +113,9 @@ def load_context_rules(path: Path = CONTEXT_FILE) -> list[ConTextRule]:
 
 def judge(kind: str, categories: set[str], acute: bool, weak: bool = False) -> bool | None:
     """True (certain), False (uncertain) or None (not an emergency) for one target."""
-    if FIGURATIVE in categories:
+    # Laughter beside crisis words is mostly a figure ("me quiero morir con esta cola jaja"),
+    # unless the joke is taken back ("not a joke btw"): then the crisis words are meant.
+    if FIGURATIVE in categories and not (kind == SELF_HARM and EARNEST in categories):
         return None
     if kind == SELF_HARM:
         # Over, or said of people in general (two of someone else, usually and if: "do women

@@ -253,6 +253,7 @@ POSITIVE = [
     # being found, spared to someone
     ("self_harm", "please make sure my daughter is not the one who finds me"),
     ("overdose", "grandad took all of them, the bottle is empty"),
+    ("bleeding", "bleeding not stoppin after the biopsy"),
 ]
 
 
@@ -1092,3 +1093,13 @@ def test_each_doc_gets_its_own_reading_in_any_order(nlp: Language) -> None:
         expected = certain("bleeding") if text == bleeding else None
         assert detector.detect(doc) == expected
         assert detector.read(doc).has_targets is (text == bleeding)
+
+
+@pytest.mark.parametrize(("text", "meant"), [
+    ("if it's cancer I'll kill myself lol, not even joking", True),
+    ("if it's cancer I'll kill myself lol", False),
+])
+def test_a_joke_taken_back_leaves_its_crisis_words_meant(detect: Detect, text: str,
+                                                        meant: bool) -> None:
+    found = detect(text)
+    assert (found is not None and found.kind == SELF_HARM) == meant

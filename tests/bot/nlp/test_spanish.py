@@ -386,6 +386,7 @@ def spanish() -> SpanishSafety:
         ("self_harm", "dime cuántas me tomo para que sea rápido, ya las tengo aquí"),
         # every pill, named before
         ("overdose", "mi tío se las tragó todas y ahora está muy dormido"),
+        ("general", "a mi abuela se le ve medio cuerpo caído desde hace un rato"),
     ],
 )
 def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text: str) -> None:
@@ -396,6 +397,8 @@ def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text
     "text",
     [
         "me muero de ganas de saber qué significan las calcificaciones",
+        # a day counted since the biopsy
+        "hoy es el día 3 y ya no sangra nada, ¿me puedo duchar?",
         "me quiero morir de la alegría, salió benigno",
         "estoy que me tiro por la ventana con tanto papeleo",
         "la vecina no respira raro ni nada, solo le da pánico el aparato",
@@ -784,3 +787,14 @@ def test_each_text_gets_its_own_reading_in_any_order(spanish: SpanishSafety) -> 
         expected = Finding("bleeding", True) if text == bleeding else None
         assert spanish.detect(text) == expected
         assert spanish.read(text).has_targets is (text == bleeding)
+
+
+@pytest.mark.parametrize(("text", "meant"), [
+    ("si sale malo me tiro del puente jaja, no es del todo broma", True),
+    ("si sale malo me tiro del puente jaja", False),
+])
+def test_a_spanish_joke_taken_back_leaves_its_crisis_words_meant(
+    spanish: SpanishSafety, text: str, meant: bool
+) -> None:
+    found = spanish.detect(text)
+    assert (found is not None and found.kind == SELF_HARM) == meant
