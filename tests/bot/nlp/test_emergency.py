@@ -254,6 +254,7 @@ POSITIVE = [
     ("self_harm", "please make sure my daughter is not the one who finds me"),
     ("overdose", "grandad took all of them, the bottle is empty"),
     ("bleeding", "bleeding not stoppin after the biopsy"),
+    ("overdose", "dad swallowed his whole week's tablets in one go"),
 ]
 
 

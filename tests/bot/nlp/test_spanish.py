@@ -387,6 +387,7 @@ def spanish() -> SpanishSafety:
         # every pill, named before
         ("overdose", "mi tío se las tragó todas y ahora está muy dormido"),
         ("general", "a mi abuela se le ve medio cuerpo caído desde hace un rato"),
+        ("breathing", "se atragantó con un caramelo y se está poniendo morada"),
     ],
 )
 def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text: str) -> None:
