@@ -7,7 +7,9 @@ over the writers' corpus, most of a learned risk model's training time, which is
 target. Here a message is a row of word counts, each distinct word a row of n-gram counts, and
 the messages' n-gram counts their product, one sparse matrix multiplication. The n-grams, the
 counts and all that scikit-learn does after counting (sorted columns, min_df, idf, norms) are
-exactly its own; tests/bot/components/test_char_grams.py compares the two.
+exactly its own; tests/bot/components/test_char_grams.py compares the two. It replaces one
+private method of scikit-learn 1.1 (`_count_vocab`, pinned in requirements.lock), so that test
+is what tells whether a newer scikit-learn still fits.
 """
 
 from __future__ import annotations
