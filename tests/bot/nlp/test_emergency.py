@@ -1102,6 +1102,9 @@ def test_each_doc_gets_its_own_reading_in_any_order(nlp: Language) -> None:
 @pytest.mark.parametrize(("text", "meant"), [
     ("if it's cancer I'll kill myself lol, not even joking", True),
     ("if it's cancer I'll kill myself lol", False),
+    # "only joking" says it was one; "only half joking" takes it back
+    ("if it's cancer I'll kill myself lol, only joking", False),
+    ("if it's cancer I'll kill myself lol, only half joking", True),
 ])
 def test_a_joke_taken_back_leaves_its_crisis_words_meant(detect: Detect, text: str,
                                                         meant: bool) -> None:

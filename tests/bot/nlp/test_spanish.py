@@ -388,6 +388,8 @@ def spanish() -> SpanishSafety:
         ("overdose", "mi tío se las tragó todas y ahora está muy dormido"),
         ("general", "a mi abuela se le ve medio cuerpo caído desde hace un rato"),
         ("breathing", "se atragantó con un caramelo y se está poniendo morada"),
+        # her own case, not a class's
+        ("fainting", "el caso de mi tía es que se desmayó en el pasillo y no despierta"),
     ],
 )
 def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text: str) -> None:
@@ -660,6 +662,7 @@ def test_figures_of_speech_denials_and_the_past_raise_nothing(
         "qué tanta fiebre ya es como pa ir corriendo a emergencia?",
         # a case for a class
         "caso clínico del seminario: señora de 80 con sat 86% tras la biopsia, ¿qué haríais?",
+        "en el supuesto caso de que me duela el pecho después, ¿es por la aguja?",
     ],
 )
 def test_hypothetical_or_someone_elses_emergency_is_at_most_uncertain(
