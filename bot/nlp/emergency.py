@@ -167,6 +167,17 @@ def _overlap(span: Span, bounds: tuple[int, int]) -> bool:
     return bounds[0] < span.end and span.start < bounds[1]
 
 
+def _closed(doc: Doc) -> Doc:
+    """The doc with a full stop after its last word, in its last sentence. Rules that need a mark
+    after a phrase, so that it is not the start of a longer one ("took them all." but not "took
+    them all with food", "me mato." but not "me mato trabajando"), then also match a message that
+    ends on the phrase; spaCy's Matcher has no pattern for the end of a doc."""
+    if not len(doc) or doc[-1].is_punct or not doc.has_annotation("SENT_START"):
+        return doc
+    return Doc.from_docs([doc, Doc(doc.vocab, words=["."], spaces=[False], sent_starts=[False])],
+                         ensure_whitespace=False)
+
+
 def _keyed(pattern: list[dict[str, Any]], key: Callable[[str], str]) -> list[dict[str, Any]]:
     """A token pattern on LOWER rewritten for NORM holding `key` of each word (REGEX stays on
     LOWER)."""
@@ -256,16 +267,26 @@ class EmergencyDetector:
         self._mine = Matcher(nlp.vocab)
         if context.get("mine"):
             self._mine.add("MINE", token_patterns([rule["pattern"] for rule in context["mine"]]))
+        # A joke taken back in the next sentence ("i want to die lol. not a joke btw"), where
+        # ConText's scope, which ends with the sentence, does not reach.
+        self._earnest = Matcher(nlp.vocab)
+        self._earnest.add(EARNEST, [rule["pattern"] for rule in context["rules"]
+                                    if rule["category"] == EARNEST and rule.get("pattern")])
         self._idioms = Matcher(nlp.vocab)
-        self._idioms.add("IDIOM", token_patterns([rule["pattern"] for rule in context["idioms"]]))
+        # An idiom may name words after which it is none ("... all my pills and be done with it").
+        self._not_after: dict[str, frozenset[str]] = {}
+        for rule in context["idioms"]:
+            self._idioms.add(rule["name"], token_patterns([rule["pattern"]]))
+            self._not_after[rule["name"]] = frozenset(rule.get("not_after", []))
         self._last: tuple[Doc, RuleReading] | None = None
 
     def read(self, doc: Doc) -> RuleReading:
         """The rules' whole reading of the text. The rule layer asks for a message's finding and
         then for its figures of speech: the last doc's reading is kept for the second question."""
         if self._last is None or self._last[0] is not doc:
-            targets, idioms = self._targets_and_idioms(doc)
-            finding = self._most_serious(self._findings(doc, targets))
+            closed = _closed(doc)
+            targets, idioms = self._targets_and_idioms(closed)
+            finding = self._most_serious(self._findings(closed, targets))
             self._last = (doc, RuleReading(finding, bool(targets), bool(idioms) and not targets))
         return self._last[1]
 
@@ -273,7 +294,7 @@ class EmergencyDetector:
         """Every emergency phrase of the text, labelled with its kind, longest first on overlap
         (statements before signs), except those inside a figure of speech of context.yml's
         `idioms`."""
-        return self._targets_and_idioms(doc)[0]
+        return self._targets_and_idioms(_closed(doc))[0]
 
     def _targets_and_idioms(self, doc: Doc) -> tuple[list[Span], list[tuple[int, int]]]:
         found: list[Span] = []
@@ -307,7 +328,9 @@ class EmergencyDetector:
         signs = [span for span in filter_spans([s for s in found if s.label_.endswith(WEAK)])
                  if not any(_inside(span, t) if span.label_ == SELF_HARM + WEAK
                             else _overlap(span, (t.start, t.end)) for t in strong)]
-        idioms = [(start, end) for _, start, end in self._idioms(doc)]
+        idioms = [(start, end) for match_id, start, end in self._idioms(doc)
+                  if not (start and doc[start - 1].lower_
+                          in self._not_after[doc.vocab.strings[match_id]])]
         return [span for span in sorted(strong + signs, key=lambda t: t.start)
                 if not any(_overlap(span, idiom) for idiom in idioms)], idioms
 
@@ -317,7 +340,8 @@ class EmergencyDetector:
 
     def findings(self, doc: Doc) -> list[Finding]:
         """Every emergency the text describes, each with its certainty."""
-        return self._findings(doc, self.targets(doc))
+        closed = _closed(doc)
+        return self._findings(closed, self._targets_and_idioms(closed)[0])
 
     def _findings(self, doc: Doc, targets: list[Span]) -> list[Finding]:
         if not doc.has_annotation("SENT_START"):
@@ -365,9 +389,12 @@ class EmergencyDetector:
         # before it hers and now ("¿es normal que me duela el pecho así? Me está pasando ahorita").
         mine = ({doc[start].sent.start for _, start, _ in self._mine(doc)}
                 if len(self._mine) else set())
+        earnest = {doc[start].sent.start for _, start, _ in self._earnest(doc)}
         for target, categories in self._read_context(doc, targets):
             label = target.label_
             kind, weak = label.split(GROUP)[0].removesuffix(WEAK), label.endswith(WEAK)
+            if kind == SELF_HARM and after.get(target.sent.start) in earnest:
+                categories |= {EARNEST}
             # Not pills taken: they can harm hours after she feels fine.
             if kind != OVERDOSE and any(
                     (sentence == target.sent.start and target.end <= start)

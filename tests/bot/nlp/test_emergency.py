@@ -504,6 +504,8 @@ def test_figurative_past_and_denied_are_not_emergencies(detect: Detect, text: st
         ("fainting", "the nurse told me another patient passed out in the chair this "
                      "morning, do many?"),
         ("general", "when must we ring for an ambulance after the procedure, in general?"),
+        # a relative far away, whoever is with her
+        ("fainting", "my dad back home fainted twice today, my husband is here with me"),
     ],
 )
 def test_hypothetical_or_someone_else_is_uncertain(detect: Detect, kind: str, text: str) -> None:
@@ -639,6 +641,11 @@ def test_a_lone_sign_of_self_harm_stays_uncertain(detect: Detect) -> None:
     # A wish beside the sedation is no fear of it.
     assert detect("honestly hoping i don't wake up from the sedation tomorrow") == (
         certain(SELF_HARM))
+    # Pills named before, counted out; the world said to want her gone.
+    assert detect("the bottle from my dentist, i counted them out last week") == (
+        uncertain(SELF_HARM))
+    assert detect("feels like the whole world wants me gone, so what's a biopsy") == (
+        uncertain(SELF_HARM))
 
 
 @pytest.mark.parametrize(
@@ -1110,3 +1117,46 @@ def test_a_joke_taken_back_leaves_its_crisis_words_meant(detect: Detect, text: s
                                                         meant: bool) -> None:
     found = detect(text)
     assert (found is not None and found.kind == SELF_HARM) == meant
+
+
+@pytest.mark.parametrize(("text", "meant"), [
+    # ConText's scope ends with the sentence; the joke is taken back in the next one
+    ("the biopsy is friday and honestly i want to die haha. that's not a joke", True),
+    ("the biopsy is friday and honestly i want to die haha. anyway see you friday", False),
+])
+def test_a_joke_taken_back_in_the_next_sentence_is_meant(detect: Detect, text: str,
+                                                          meant: bool) -> None:
+    found = detect(text)
+    assert (found is not None and found.kind == SELF_HARM) == meant
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    # A rule that needs a mark after its phrase also matches when the message ends on it.
+    ("my husband found my sleeping pills and took them all", OVERDOSE),
+    ("my husband found my sleeping pills and took them all.", OVERDOSE),
+])
+def test_a_message_that_ends_on_a_phrase_is_read_as_if_a_mark_followed(
+    detect: Detect, text: str, kind: str
+) -> None:
+    assert detect(text) == Finding(kind, True)
+
+
+def test_the_end_mark_is_added_to_the_last_sentence_only_for_reading(nlp: Language) -> None:
+    doc = nlp("i took them all")
+    EmergencyDetector(nlp).detect(doc)
+    assert doc.text == "i took them all"
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    # "as before" compares with the past; the pain is now
+    ("my chest is tight and heavy again, the same as before.", True),
+    ("my chest felt tight like this once before.", False),
+    # a laugh owned up to opens its sentence; "not kidding" at the end insists
+    ("crushing chest pain right now, not kidding.", True),
+    # the idiom, but not after pills
+    ("i'll just go and get it biopsied and be done with it.", False),
+    ("honestly i'd swallow every one of my pills and be done with it.", True),
+])
+def test_sentence_end_rules_read_what_they_were_meant_for(detect: Detect, text: str,
+                                                         found: bool) -> None:
+    assert (detect(text) is not None) is found

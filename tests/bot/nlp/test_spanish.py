@@ -663,6 +663,8 @@ def test_figures_of_speech_denials_and_the_past_raise_nothing(
         # a case for a class
         "caso clínico del seminario: señora de 80 con sat 86% tras la biopsia, ¿qué haríais?",
         "en el supuesto caso de que me duela el pecho después, ¿es por la aguja?",
+        # a relative far away, whoever is with her
+        "mi suegra en guatemala tiene dolor de pecho desde la mañana y no quiere ir al médico",
     ],
 )
 def test_hypothetical_or_someone_elses_emergency_is_at_most_uncertain(
@@ -715,6 +717,9 @@ def test_a_question_opened_with_its_mark_keeps_its_context(spanish: SpanishSafet
         # being found; the last face she will see
         "no quiero que mi hija sea la que me encuentre",
         "usted será seguramente la última cara que vea, gracias",
+        # pills named before, counted out; the world against her
+        "ya las tengo todas aquí, las estoy contándolas despacio",
+        "siento que dios me quiere muerta, qué más da la biopsia",
     ],
 )
 def test_a_lone_spanish_sign_of_self_harm_brings_the_crisis_line(
@@ -802,3 +807,29 @@ def test_a_spanish_joke_taken_back_leaves_its_crisis_words_meant(
 ) -> None:
     found = spanish.detect(text)
     assert (found is not None and found.kind == SELF_HARM) == meant
+
+
+@pytest.mark.parametrize(("text", "meant"), [
+    # the joke taken back in the next sentence, beyond ConText's scope
+    ("el viernes es la biopsia y la verdad me quiero morir jaja. en serio, no es broma", True),
+    ("el viernes es la biopsia y la verdad me quiero morir jaja. nos vemos el viernes", False),
+])
+def test_a_spanish_joke_taken_back_in_the_next_sentence_is_meant(
+    spanish: SpanishSafety, text: str, meant: bool
+) -> None:
+    found = spanish.detect(text)
+    assert (found is not None and found.kind == SELF_HARM) == meant
+
+
+@pytest.mark.parametrize("text", [
+    # a plan for before the result, not something that happened before
+    "si el resultado es malo no espero la quimio, prefiero acabar con mi vida antes",
+    "si el resultado es malo no espero la quimio, prefiero acabar con mi vida antes.",
+])
+def test_a_plan_for_before_a_result_is_no_past_event(spanish: SpanishSafety, text: str) -> None:
+    assert spanish.detect(text) == Finding(SELF_HARM, True)
+
+
+def test_a_spanish_message_ending_on_every_pill_is_an_overdose(spanish: SpanishSafety) -> None:
+    assert spanish.detect("mi hija encontró el frasco de mis pastillas y se tomó todas") == \
+        Finding(OVERDOSE, True)
