@@ -521,6 +521,8 @@ def test_hypothetical_or_someone_else_is_uncertain(detect: Detect, kind: str, te
         ("bleeding", "had the biopsy 2 days ago and now it won't stop bleeding"),
         ("bleeding", "Probably not urgent, but blood is running down from the needle hole"),
         ("fainting", "my nan went down in the hallway after lunch and she aint wakin up"),
+        # the past, then the same thing here again
+        ("chest_pain", "last spring i had a heart attack and i have the same chest pain"),
         # Someone with her says what they see on her, or describes another person now.
         ("breathing", "sorry quick one about my 6 month recall, my roommate says my lips are going "
                       "blue and i cant get air in"),

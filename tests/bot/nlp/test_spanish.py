@@ -390,6 +390,8 @@ def spanish() -> SpanishSafety:
         ("breathing", "se atragantó con un caramelo y se está poniendo morada"),
         # her own case, not a class's
         ("fainting", "el caso de mi tía es que se desmayó en el pasillo y no despierta"),
+        # the past, then the same thing here again
+        ("chest_pain", "el año pasado me dio un infarto y tengo el mismo dolor de pecho"),
     ],
 )
 def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text: str) -> None:
