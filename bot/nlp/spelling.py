@@ -4,12 +4,12 @@ Patients type Spanish as they say it: "pexo" and "pecho", "braso" and "brazo", "
 "dolor", "pastiyas" and "pastillas", "voca" and "boca", "abla" and "habla". Spanish spelling maps
 sound to letters almost one to one, so a few rewrites give every such spelling one key: no
 accents, b for v, y for ll, k for a hard c or qu, s for a soft c or z, j for a soft g, no silent
-h, ch for a texted x, one letter for a doubled one, and one sign for r and l at the end of a
-syllable (Caribbean "puelta" for "puerta"); texting shorthand ("m", "q", "d", "toy") is read as
-its word first. The safety rules match on this key (token.norm_), so one listed spelling covers
-the others. No maintained library gives such a key for Spanish (the phonetic libraries on PyPI
-are built for English names, or unmaintained); this is the well-known rewrite set of Spanish
-phonetic matching, kept short.
+h, ch for a texted x or a spoken sh ("musho", "pesho"), one letter for a doubled one, and one
+sign for r and l at the end of a syllable (Caribbean "puelta" for "puerta"); texting shorthand
+("m", "q", "d", "toy") is read as its word first. The safety rules match on this key
+(token.norm_), so one listed spelling covers the others. No maintained library gives such a key
+for Spanish (the phonetic libraries on PyPI are built for English names, or unmaintained); this
+is the well-known rewrite set of Spanish phonetic matching, kept short.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from bot.nlp.vocabulary import fold
 
 # Applied in order, each to the result of the one before.
 _RULES = (
-    (r"ch|(?<=\w)x|^x(?=[aeiou])", "C"),
+    (r"ch|sh|(?<=\w)x|^x(?=[aeiou])", "C"),
     (r"ll", "y"),
     (r"qu(?=[ei])|q", "k"),
     (r"c(?=[ei])|z", "s"),

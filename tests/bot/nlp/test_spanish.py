@@ -392,6 +392,12 @@ def spanish() -> SpanishSafety:
         ("fainting", "el caso de mi tía es que se desmayó en el pasillo y no despierta"),
         # the past, then the same thing here again
         ("chest_pain", "el año pasado me dio un infarto y tengo el mismo dolor de pecho"),
+        # the chest named after the arm; much of a named medicine taken; taking it, done
+        ("chest_pain", "ahorita me duele el hombro y el pecho"),
+        ("overdose", "anoche me tragué muchas aspirinas"),
+        ("overdose", "¿es grave haberme tragado el blíster entero de clonazepam?"),
+        # how strong it is as she writes
+        ("allergic_reaction", "¿es normal que tenga la lengua así de hinchada?"),
     ],
 )
 def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text: str) -> None:
@@ -667,6 +673,8 @@ def test_figures_of_speech_denials_and_the_past_raise_nothing(
         "en el supuesto caso de que me duela el pecho después, ¿es por la aguja?",
         # a relative far away, whoever is with her
         "mi suegra en guatemala tiene dolor de pecho desde la mañana y no quiere ir al médico",
+        # a question inside the sentence
+        "oye, ¿hasta cuándo es normal sangrar? o sea cuánto sangrado es mucho",
     ],
 )
 def test_hypothetical_or_someone_elses_emergency_is_at_most_uncertain(
@@ -835,3 +843,8 @@ def test_a_plan_for_before_a_result_is_no_past_event(spanish: SpanishSafety, tex
 def test_a_spanish_message_ending_on_every_pill_is_an_overdose(spanish: SpanishSafety) -> None:
     assert spanish.detect("mi hija encontró el frasco de mis pastillas y se tomó todas") == \
         Finding(OVERDOSE, True)
+
+
+def test_stroke_signs_asked_about_in_the_infinitive_are_possible(spanish: SpanishSafety) -> None:
+    assert spanish.detect("¿es normal hablar enredado después de la sedación?") == \
+        Finding("general", False)
