@@ -398,6 +398,8 @@ def spanish() -> SpanishSafety:
         ("overdose", "¿es grave haberme tragado el blíster entero de clonazepam?"),
         # how strong it is as she writes
         ("allergic_reaction", "¿es normal que tenga la lengua así de hinchada?"),
+        # what worries her is what is happening
+        ("bleeding", "lo que más me preocupa es que me estoy desangrando por la herida"),
     ],
 )
 def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text: str) -> None:
@@ -675,6 +677,8 @@ def test_figures_of_speech_denials_and_the_past_raise_nothing(
         "mi suegra en guatemala tiene dolor de pecho desde la mañana y no quiere ir al médico",
         # a question inside the sentence
         "oye, ¿hasta cuándo es normal sangrar? o sea cuánto sangrado es mucho",
+        # a fear of what may come
+        "lo que me preocupa es que me vaya a dar un infarto en la camilla",
     ],
 )
 def test_hypothetical_or_someone_elses_emergency_is_at_most_uncertain(
@@ -773,6 +777,8 @@ def test_two_physical_signs_happening_now_are_certain(spanish: SpanishSafety) ->
         # anyone, and a friend's past
         "uno se quiere morir cuando lee el informe, ¿no? ¿qué es BI-RADS 4?",
         "mi vecina me contó que en ese momento se quería morir, ahora está bien",
+        # written to her from far away
+        "una prima de Texas me mandó bien asustada que se quiere matar, ¿cómo la ayudo?",
     ],
 )
 def test_spanish_crisis_words_taken_back_or_over_bring_the_crisis_line_only(
