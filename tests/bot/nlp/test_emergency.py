@@ -1114,20 +1114,12 @@ def test_each_doc_gets_its_own_reading_in_any_order(nlp: Language) -> None:
     # "only joking" says it was one; "only half joking" takes it back
     ("if it's cancer I'll kill myself lol, only joking", False),
     ("if it's cancer I'll kill myself lol, only half joking", True),
-])
-def test_a_joke_taken_back_leaves_its_crisis_words_meant(detect: Detect, text: str,
-                                                        meant: bool) -> None:
-    found = detect(text)
-    assert (found is not None and found.kind == SELF_HARM) == meant
-
-
-@pytest.mark.parametrize(("text", "meant"), [
-    # ConText's scope ends with the sentence; the joke is taken back in the next one
+    # taken back in the next sentence, where ConText's scope does not reach
     ("the biopsy is friday and honestly i want to die haha. that's not a joke", True),
     ("the biopsy is friday and honestly i want to die haha. anyway see you friday", False),
 ])
-def test_a_joke_taken_back_in_the_next_sentence_is_meant(detect: Detect, text: str,
-                                                          meant: bool) -> None:
+def test_a_joke_taken_back_leaves_its_crisis_words_meant(detect: Detect, text: str,
+                                                        meant: bool) -> None:
     found = detect(text)
     assert (found is not None and found.kind == SELF_HARM) == meant
 

@@ -817,20 +817,11 @@ def test_each_text_gets_its_own_reading_in_any_order(spanish: SpanishSafety) -> 
 @pytest.mark.parametrize(("text", "meant"), [
     ("si sale malo me tiro del puente jaja, no es del todo broma", True),
     ("si sale malo me tiro del puente jaja", False),
-])
-def test_a_spanish_joke_taken_back_leaves_its_crisis_words_meant(
-    spanish: SpanishSafety, text: str, meant: bool
-) -> None:
-    found = spanish.detect(text)
-    assert (found is not None and found.kind == SELF_HARM) == meant
-
-
-@pytest.mark.parametrize(("text", "meant"), [
-    # the joke taken back in the next sentence, beyond ConText's scope
+    # taken back in the next sentence, beyond ConText's scope
     ("el viernes es la biopsia y la verdad me quiero morir jaja. en serio, no es broma", True),
     ("el viernes es la biopsia y la verdad me quiero morir jaja. nos vemos el viernes", False),
 ])
-def test_a_spanish_joke_taken_back_in_the_next_sentence_is_meant(
+def test_a_spanish_joke_taken_back_leaves_its_crisis_words_meant(
     spanish: SpanishSafety, text: str, meant: bool
 ) -> None:
     found = spanish.detect(text)
