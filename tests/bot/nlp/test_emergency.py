@@ -504,6 +504,7 @@ def test_figurative_past_and_denied_are_not_emergencies(detect: Detect, text: st
         ("fainting", "the nurse told me another patient passed out in the chair this "
                      "morning, do many?"),
         ("general", "when must we ring for an ambulance after the procedure, in general?"),
+        ("general", "In an emergency after the biopsy, do I ring 911 or go to the clinic?"),
         # a relative far away, whoever is with her
         ("fainting", "my dad back home fainted twice today, my husband is here with me"),
     ],
@@ -648,6 +649,10 @@ def test_a_lone_sign_of_self_harm_stays_uncertain(detect: Detect) -> None:
         uncertain(SELF_HARM))
     assert detect("feels like the whole world wants me gone, so what's a biopsy") == (
         uncertain(SELF_HARM))
+    # A lethal amount searched for; not calcium or vitamins.
+    assert detect("last week i searched how many sleeping pills would be enough") == (
+        uncertain(SELF_HARM))
+    assert detect("searched how much calcium is too much, should i stop it?") is None
 
 
 @pytest.mark.parametrize(
@@ -677,6 +682,8 @@ def test_a_lone_sign_of_self_harm_stays_uncertain(detect: Detect) -> None:
         "my sister says she wants to die every time she gets a parking ticket, it's just how she "
         "talks",
         "my sister says shed rather be dead than lose a breast. shes being dramatic, shes fine",
+        # said to her from far away
+        "my aunt in Manila says by whatsapp she wants to die, how can I help her from here",
     ],
 )
 def test_denied_or_past_self_harm_brings_the_crisis_line_only(detect: Detect, text: str) -> None:

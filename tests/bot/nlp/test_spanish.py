@@ -679,6 +679,8 @@ def test_figures_of_speech_denials_and_the_past_raise_nothing(
         "oye, ¿hasta cuándo es normal sangrar? o sea cuánto sangrado es mucho",
         # a fear of what may come
         "lo que me preocupa es que me vaya a dar un infarto en la camilla",
+        # any emergency, at the head of a sentence
+        "En una emergencia, ¿a quién llamo primero, al 911 o a la clínica?",
     ],
 )
 def test_hypothetical_or_someone_elses_emergency_is_at_most_uncertain(
