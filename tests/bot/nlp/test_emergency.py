@@ -524,6 +524,10 @@ def test_hypothetical_or_someone_else_is_uncertain(detect: Detect, kind: str, te
         ("fainting", "my nan went down in the hallway after lunch and she aint wakin up"),
         # the past, then the same thing here again
         ("chest_pain", "last spring i had a heart attack and i have the same chest pain"),
+        # the first time, or again, said at the end of the message
+        ("breathing", "sorry to bother, i can't get my breath, i've never had that before"),
+        ("allergic_reaction", "my tongue is swelling up like it did once"),
+        ("overdose", "my son found the oxycodone and swallowed them all at once"),
         # Someone with her says what they see on her, or describes another person now.
         ("breathing", "sorry quick one about my 6 month recall, my roommate says my lips are going "
                       "blue and i cant get air in"),
