@@ -648,15 +648,18 @@ def test_a_lone_sign_of_self_harm_stays_uncertain(detect: Detect) -> None:
     # A wish beside the sedation is no fear of it.
     assert detect("honestly hoping i don't wake up from the sedation tomorrow") == (
         certain(SELF_HARM))
-    # Pills named before, counted out; the world said to want her gone.
-    assert detect("the bottle from my dentist, i counted them out last week") == (
-        uncertain(SELF_HARM))
-    assert detect("feels like the whole world wants me gone, so what's a biopsy") == (
-        uncertain(SELF_HARM))
-    # A lethal amount searched for; not calcium or vitamins.
-    assert detect("last week i searched how many sleeping pills would be enough") == (
-        uncertain(SELF_HARM))
-    assert detect("searched how much calcium is too much, should i stop it?") is None
+
+
+@pytest.mark.parametrize(("text", "sign"), [
+    # pills named before, counted out; the world said to want her gone
+    ("the bottle from my dentist, i counted them out last week", True),
+    ("feels like the whole world wants me gone, so what's a biopsy", True),
+    # a lethal amount searched for; not calcium or vitamins
+    ("last week i searched how many sleeping pills would be enough", True),
+    ("searched how much calcium is too much, should i stop it?", False),
+])
+def test_signs_of_self_harm_said_without_its_words(detect: Detect, text: str, sign: bool) -> None:
+    assert detect(text) == (uncertain(SELF_HARM) if sign else None)
 
 
 @pytest.mark.parametrize(
