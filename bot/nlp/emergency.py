@@ -270,8 +270,10 @@ class EmergencyDetector:
         # A joke taken back in the next sentence ("i want to die lol. not a joke btw"), where
         # ConText's scope, which ends with the sentence, does not reach.
         self._earnest = Matcher(nlp.vocab)
-        self._earnest.add(EARNEST, [rule["pattern"] for rule in context["rules"]
-                                    if rule["category"] == EARNEST and rule.get("pattern")])
+        earnest = [rule["pattern"] for rule in context["rules"]
+                   if rule["category"] == EARNEST and rule.get("pattern")]
+        if earnest:
+            self._earnest.add(EARNEST, earnest)
         self._idioms = Matcher(nlp.vocab)
         # An idiom may name words after which it is none ("... all my pills and be done with it").
         self._not_after: dict[str, frozenset[str]] = {}
@@ -293,7 +295,7 @@ class EmergencyDetector:
     def targets(self, doc: Doc) -> list[Span]:
         """Every emergency phrase of the text, labelled with its kind, longest first on overlap
         (statements before signs), except those inside a figure of speech of context.yml's
-        `idioms`."""
+        `idioms`; spans of the text as the rules read it, with its end mark (`_closed`)."""
         return self._targets_and_idioms(_closed(doc))[0]
 
     def _targets_and_idioms(self, doc: Doc) -> tuple[list[Span], list[tuple[int, int]]]:
@@ -389,7 +391,8 @@ class EmergencyDetector:
         # before it hers and now ("¿es normal que me duela el pecho así? Me está pasando ahorita").
         mine = ({doc[start].sent.start for _, start, _ in self._mine(doc)}
                 if len(self._mine) else set())
-        earnest = {doc[start].sent.start for _, start, _ in self._earnest(doc)}
+        earnest = ({doc[start].sent.start for _, start, _ in self._earnest(doc)}
+                   if len(self._earnest) else set())
         for target, categories in self._read_context(doc, targets):
             label = target.label_
             kind, weak = label.split(GROUP)[0].removesuffix(WEAK), label.endswith(WEAK)
