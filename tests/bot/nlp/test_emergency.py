@@ -66,8 +66,13 @@ POSITIVE = [
     ("bleeding", "it hasn't stopped since dinner, we're on the third dish towel"),
     ("fainting", "mama gone limp, can't wake she"),
     ("overdose", "by mistake I double-dosed my metoprolol, 200 mg total"),
+    ("overdose", "grandad swallowed twice all his tablets for the day, he's so drowsy"),
     ("allergic_reaction", "hivs all over me after that shot"),
     ("bleeding", "the biopsy site still hasn't stopped bleeding"),
+    ("bleeding", "the nurse said a bit of oozing is expected but this isn't a little, three "
+                 "gauzes soaked already"),
+    # not a death told: "has killed herself" feared now
+    ("self_harm", "i'm scared mum has killed herself, she won't pick up the phone"),
     ("general", "I smacked my head on the car door and I've vomited twice since"),
     ("general", "all of a sudden I lost the sight in my right eye"),
     ("self_harm", "she texted me goodbye last night and said she was sorry"),
@@ -345,6 +350,9 @@ def test_faq_questions_are_not_emergencies(detect: Detect, text: str) -> None:
         "can breathing exercises help with the squeeze of the mammogram",
         "after my aunt's scare I locked all my pills away; what are macrocalcifications",
         "I took two of my calcium tablets instead of one by mistake, do supplements cause calcs",
+        # a day's dose; pills packed for a trip
+        "already swallowed all my pills for the day, can I eat before the mammogram",
+        "when I visit my daughter I take a month's pills with me in case, will they scan my bag",
         "i take 1000 mg of calcium a day for my bones, did that cause the spots",
         "I fainted in the car park this morning but I'm fine now, can I still drive",
         "the dressing bled through two nights ago but it has been dry since",
@@ -657,6 +665,9 @@ def test_a_lone_sign_of_self_harm_stays_uncertain(detect: Detect) -> None:
     # a lethal amount searched for; not calcium or vitamins
     ("last week i searched how many sleeping pills would be enough", True),
     ("searched how much calcium is too much, should i stop it?", False),
+    # a death told
+    ("our neighbour killed himself in the spring, is there a support group at the clinic?",
+     True),
 ])
 def test_signs_of_self_harm_said_without_its_words(detect: Detect, text: str, sign: bool) -> None:
     assert detect(text) == (uncertain(SELF_HARM) if sign else None)

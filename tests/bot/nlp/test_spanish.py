@@ -28,12 +28,17 @@ def spanish() -> SpanishSafety:
         ("breathing", "le comento por si acaso que desde hace un rato me ahogo hasta sentada"),
         # Spanglish: the English word for where the blood is.
         ("bleeding", "hay sangre everywhere desde la biopsia"),
+        # more than the little they said was normal; a dressing, not a blouse
+        ("bleeding",
+         "dicen que sangrar poquito es normal, pero esto no es poquito: ya empapé cuatro gasas"),
+        ("bleeding", "mamá tiene la gasa chorreando, ¿qué hago?"),
         # "estoy que" is a figure for a deed, not for a pain.
         ("chest_pain", "estoy que me muero del dolor en el pecho"),
         ("chest_pain", "tengo angina de pecho ahora mismo y no se me quita"),
         # Paracetamol taken last night still harms, however well she feels this morning.
         (OVERDOSE, "anoche me tomé 20 paracetamoles de 1 gramo. hoy no me duele nada."),
         (OVERDOSE, "me he pinchado dos veces la insulina de la noche"),
+        (OVERDOSE, "mi papá se tomó todas sus medicinas de la noche dos veces, está muy dormido"),
         ("breathing", "no puedo respirar bien, me estoy ahogando"),
         ("chest_pain", "mi esposo se agarró el pecho y está sudado y pálido"),
         ("fainting", "mi mamá se desmayó en la cocina y no reacciona"),
@@ -516,6 +521,8 @@ def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text
         "¿las calcificaciones causan dolor en el pecho?",
         # calcium put by until the results
         "tengo guardadas las pastillas de calcio hasta saber el resultado, ¿hago bien?",
+        # the day's dose
+        "ya me tomé todas mis pastillas de la noche, ¿puedo desayunar antes de la mamografía?",
         "me he tomado la temperatura por si acaso y marca 37,1, la biopsia fue el martes",
         # said of her by someone who finds her dramatic; a plaster; a fainting spell foretold
         "mi hermana se ríe de mí porque por todo me quiero morir, ¿cuándo llaman?",
@@ -684,6 +691,8 @@ def test_figures_of_speech_denials_and_the_past_raise_nothing(
         "lo que me preocupa es que me vaya a dar un infarto en la camilla",
         # any emergency, at the head of a sentence
         "En una emergencia, ¿a quién llamo primero, al 911 o a la clínica?",
+        # the number asked for, not dialled
+        "¿cuál es el número de urgencias en este país, es el 911 como en México?",
     ],
 )
 def test_hypothetical_or_someone_elses_emergency_is_at_most_uncertain(
@@ -739,6 +748,9 @@ def test_a_question_opened_with_its_mark_keeps_its_context(spanish: SpanishSafet
         # pills named before, counted out; the world against her
         "ya las tengo todas aquí, las estoy contándolas despacio",
         "siento que dios me quiere muerta, qué más da la biopsia",
+        # a death told
+        "me enteré de que una conocida se suicidó, ¿ustedes tienen apoyo psicológico?",
+        "la vecina de mi amiga se quitó la vida cuando supo lo del cáncer, qué tristeza",
     ],
 )
 def test_a_lone_spanish_sign_of_self_harm_brings_the_crisis_line(
