@@ -159,13 +159,16 @@ class SafetyRuleLayer(GraphComponent, IntentClassifier):
         if issue is None and message.get(LEANING_KEY) is None:
             # Not identified yet (a finding above was, once).
             mark_language(message, text)
-        if (issue is None and finding is None and not read_in_spanish
-                and message.get(LEANING_KEY).language == SPANISH):
+        if issue is None and finding is None and not read_in_spanish:
             # Spanish whose words pass for English ("me tome 10 pastillas de tylenol x
-            # error": tome, tylenol, error) is read by the Spanish rules too.
-            found = spanish.detect(text)
-            if found and read_spanish(message, found):
-                return
+            # error": tome, tylenol, error) is read by the Spanish rules too, also when the
+            # identifier leans English on its English words ("siento mucho dolor en el pecho,
+            # no se si es heart attack").
+            leaning = message.get(LEANING_KEY).language
+            if leaning == SPANISH or language.has_spanish_sentence(text, leaning):
+                found = spanish.detect(text)
+                if found and read_spanish(message, found):
+                    return
         if issue:
             logger.debug("Input screened out (%s).", issue)
             message.set(INPUT_ISSUE_KEY, issue, add_to_output=True)

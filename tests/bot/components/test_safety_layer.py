@@ -114,6 +114,8 @@ def test_input_that_is_no_question_goes_to_the_fallback(
         ("Mi mamá se desmayó y no reacciona, ¿qué hago?", "fainting"),
         # "tome", "tylenol" and "error" are English words too: the screen lets it through.
         ("me tome 10 pastillas de tylenol x error", "overdose"),
+        # Spanish with English words that lingua leans English on.
+        ("siento mucho dolor en el pecho, no se si es heart attack", "chest_pain"),
     ],
 )
 def test_a_spanish_emergency_is_found_certain_and_left_to_the_safety_decision(

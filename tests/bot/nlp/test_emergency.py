@@ -69,6 +69,8 @@ POSITIVE = [
     ("overdose", "grandad swallowed twice all his tablets for the day, he's so drowsy"),
     ("allergic_reaction", "hivs all over me after that shot"),
     ("bleeding", "the biopsy site still hasn't stopped bleeding"),
+    # unsure what it means, not whether it happens
+    ("fainting", "i don't know if it matters, everything is going black and my ears are ringing"),
     ("bleeding", "the nurse said a bit of oozing is expected but this isn't a little, three "
                  "gauzes soaked already"),
     # not a death told: "has killed herself" feared now
@@ -515,6 +517,10 @@ def test_figurative_past_and_denied_are_not_emergencies(detect: Detect, text: st
         ("general", "In an emergency after the biopsy, do I ring 911 or go to the clinic?"),
         # a relative far away, whoever is with her
         ("fainting", "my dad back home fainted twice today, my husband is here with me"),
+        # far away, by the place's name
+        ("chest_pain", "my sister-in-law down in Texas says her chest is crushing and she won't "
+                       "call anyone"),
+        ("breathing", "my grandma who's in manila can't catch her breath today, what do I say"),
     ],
 )
 def test_hypothetical_or_someone_else_is_uncertain(detect: Detect, kind: str, text: str) -> None:
@@ -702,6 +708,8 @@ def test_signs_of_self_harm_said_without_its_words(detect: Detect, text: str, si
         "my sister says shed rather be dead than lose a breast. shes being dramatic, shes fine",
         # said to her from far away
         "my aunt in Manila says by whatsapp she wants to die, how can I help her from here",
+        # what the number is for, asked for a leaflet
+        "what's the hotline number for suicide help? our book club is making a leaflet",
     ],
 )
 def test_denied_or_past_self_harm_brings_the_crisis_line_only(detect: Detect, text: str) -> None:

@@ -32,6 +32,10 @@ def spanish() -> SpanishSafety:
         ("bleeding",
          "dicen que sangrar poquito es normal, pero esto no es poquito: ya empapé cuatro gasas"),
         ("bleeding", "mamá tiene la gasa chorreando, ¿qué hago?"),
+        # unsure what it means, not whether it happens
+        ("infection",
+         "no sé si es para tanto: 39.5 de fiebre y el seno de la biopsia rojo y caliente hasta "
+         "el brazo"),
         # "estoy que" is a figure for a deed, not for a pain.
         ("chest_pain", "estoy que me muero del dolor en el pecho"),
         ("chest_pain", "tengo angina de pecho ahora mismo y no se me quita"),
@@ -39,6 +43,9 @@ def spanish() -> SpanishSafety:
         (OVERDOSE, "anoche me tomé 20 paracetamoles de 1 gramo. hoy no me duele nada."),
         (OVERDOSE, "me he pinchado dos veces la insulina de la noche"),
         (OVERDOSE, "mi papá se tomó todas sus medicinas de la noche dos veces, está muy dormido"),
+        # counting with her what a child took
+        (OVERDOSE, "el nene de mi prima agarró las pastillas de la presión de mi papá y se tragó "
+                   "unas cuantas, no sabemos cuántas"),
         ("breathing", "no puedo respirar bien, me estoy ahogando"),
         ("chest_pain", "mi esposo se agarró el pecho y está sudado y pálido"),
         ("fainting", "mi mamá se desmayó en la cocina y no reacciona"),
@@ -521,6 +528,8 @@ def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text
         "¿las calcificaciones causan dolor en el pecho?",
         # calcium put by until the results
         "tengo guardadas las pastillas de calcio hasta saber el resultado, ¿hago bien?",
+        # embarrassment
+        "ay no, me quiero morir, dejé los papeles de la biopsia en el carro 🤦‍♀️",
         # the day's dose
         "ya me tomé todas mis pastillas de la noche, ¿puedo desayunar antes de la mamografía?",
         "me he tomado la temperatura por si acaso y marca 37,1, la biopsia fue el martes",
@@ -691,6 +700,10 @@ def test_figures_of_speech_denials_and_the_past_raise_nothing(
         "lo que me preocupa es que me vaya a dar un infarto en la camilla",
         # any emergency, at the head of a sentence
         "En una emergencia, ¿a quién llamo primero, al 911 o a la clínica?",
+        # where to go, asked; a call some day; which number it is
+        "la biopsia es el martes. ¿voy a emergencia o la llamo a usted si me da fiebre?",
+        "apunto las señales para saber si algún día hay que llamar al 911",
+        "en mi país era otro número y no me acuerdo si aquí es el 911",
         # the number asked for, not dialled
         "¿cuál es el número de urgencias en este país, es el 911 como en México?",
     ],
@@ -796,6 +809,8 @@ def test_two_physical_signs_happening_now_are_certain(spanish: SpanishSafety) ->
         "mi vecina me contó que en ese momento se quería morir, ahora está bien",
         # written to her from far away
         "una prima de Texas me mandó bien asustada que se quiere matar, ¿cómo la ayudo?",
+        # a friend's friend, told
+        "mi prima me contó que su compañera se quiere matar, ¿cómo la apoyo desde aquí?",
     ],
 )
 def test_spanish_crisis_words_taken_back_or_over_bring_the_crisis_line_only(
