@@ -710,6 +710,9 @@ def test_signs_of_self_harm_said_without_its_words(detect: Detect, text: str, si
         "my aunt in Manila says by whatsapp she wants to die, how can I help her from here",
         # what the number is for, asked for a leaflet
         "what's the hotline number for suicide help? our book club is making a leaflet",
+        "is 988 just for suicide or also for panic attacks while waiting?",
+        # a denial in the conditional
+        "nothing to worry about, I would never hurt myself, just low since the letter",
     ],
 )
 def test_denied_or_past_self_harm_brings_the_crisis_line_only(detect: Detect, text: str) -> None:

@@ -32,6 +32,8 @@ def spanish() -> SpanishSafety:
         ("bleeding",
          "dicen que sangrar poquito es normal, pero esto no es poquito: ya empapé cuatro gasas"),
         ("bleeding", "mamá tiene la gasa chorreando, ¿qué hago?"),
+        # a superlative
+        ("chest_pain", "perdón la molestia, tengo el pecho apretadísimo y sudo frío"),
         # unsure what it means, not whether it happens
         ("infection",
          "no sé si es para tanto: 39.5 de fiebre y el seno de la biopsia rojo y caliente hasta "
@@ -811,6 +813,8 @@ def test_two_physical_signs_happening_now_are_certain(spanish: SpanishSafety) ->
         "una prima de Texas me mandó bien asustada que se quiere matar, ¿cómo la ayudo?",
         # a friend's friend, told
         "mi prima me contó que su compañera se quiere matar, ¿cómo la apoyo desde aquí?",
+        # what the number is for
+        "¿el 988 sirve para la ansiedad o nomás para suicidio?",
     ],
 )
 def test_spanish_crisis_words_taken_back_or_over_bring_the_crisis_line_only(
