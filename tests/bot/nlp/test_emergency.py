@@ -71,6 +71,8 @@ POSITIVE = [
     ("bleeding", "the biopsy site still hasn't stopped bleeding"),
     # unsure what it means, not whether it happens
     ("fainting", "i don't know if it matters, everything is going black and my ears are ringing"),
+    # an attempt to be done right, after one that failed
+    ("self_harm", "my attempt in 2021 failed. i want to get it right this time"),
     ("bleeding", "the nurse said a bit of oozing is expected but this isn't a little, three "
                  "gauzes soaked already"),
     # not a death told: "has killed herself" feared now
@@ -353,6 +355,9 @@ def test_faq_questions_are_not_emergencies(detect: Detect, text: str) -> None:
         "after my aunt's scare I locked all my pills away; what are macrocalcifications",
         "I took two of my calcium tablets instead of one by mistake, do supplements cause calcs",
         # a day's dose; pills packed for a trip
+        # a bill
+        "the ambulance charges arrived, $900 for a short trip and I nearly had a heart attack. is "
+        "the biopsy covered?",
         "already swallowed all my pills for the day, can I eat before the mammogram",
         "when I visit my daughter I take a month's pills with me in case, will they scan my bag",
         "i take 1000 mg of calcium a day for my bones, did that cause the spots",

@@ -34,6 +34,11 @@ def spanish() -> SpanishSafety:
         ("bleeding", "mamá tiene la gasa chorreando, ¿qué hago?"),
         # a superlative
         ("chest_pain", "perdón la molestia, tengo el pecho apretadísimo y sudo frío"),
+        # few words; blood running; her pills taken by someone else; every pill
+        ("chest_pain", "siento el pecho como una piedra"),
+        ("bleeding", "le corre sangre por todo el brazo desde la biopsia"),
+        (OVERDOSE, "mi mamá se tomó mis medicinas por error"),
+        (OVERDOSE, "pastillas todas. lo siento mucho"),
         # unsure what it means, not whether it happens
         ("infection",
          "no sé si es para tanto: 39.5 de fiebre y el seno de la biopsia rojo y caliente hasta "
@@ -531,6 +536,9 @@ def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text
         # calcium put by until the results
         "tengo guardadas las pastillas de calcio hasta saber el resultado, ¿hago bien?",
         # embarrassment
+        # a bill
+        "casi me infarto con el cobro de la ambulancia del año pasado, ¿la biopsia sale igual de "
+        "cara?",
         "ay no, me quiero morir, dejé los papeles de la biopsia en el carro 🤦‍♀️",
         # the day's dose
         "ya me tomé todas mis pastillas de la noche, ¿puedo desayunar antes de la mamografía?",
