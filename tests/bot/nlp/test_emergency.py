@@ -73,6 +73,10 @@ POSITIVE = [
     ("fainting", "i don't know if it matters, everything is going black and my ears are ringing"),
     # an attempt to be done right, after one that failed
     ("self_harm", "my attempt in 2021 failed. i want to get it right this time"),
+    # 911 on its way is no question about a number
+    ("fainting", "911 is coming, mom collapsed on the floor"),
+    # on its own, not only beside other breathing words
+    ("breathing", "my husband isn't breathing"),
     ("bleeding", "the nurse said a bit of oozing is expected but this isn't a little, three "
                  "gauzes soaked already"),
     # not a death told: "has killed herself" feared now
