@@ -111,8 +111,8 @@ def test_two_questions_in_one_message_get_two_answers(servers: Servers) -> None:
         ("what are microcalcifications? also my bx site is gushing blood and won't stop",
          "bleeding"),
         # No rule's words: the learned reader alone is all but certain (the general reply).
-        ("my biopsy site is kinda leaking?? like not a little, it's running down my stomach and "
-         "pushing on it does nothing. been half an hour", "unspecified"),
+        ("the biopsy cut opened up when I lifted my toddler and it's dripping through everything, "
+         "I'm on my third shirt", "unspecified"),
     ],
 )
 def test_emergencies_get_the_emergency_reply_first_and_alone(
