@@ -7,8 +7,9 @@ rules found ("my dressing is soaked") becomes certain only when the classifier i
 message describes an emergency. The model learned from independent writers' messages
 (LearnedRisk) is a second reader: when it is sure of an emergency, what the rules found but
 left uncertain becomes certain; when it reads despair, the answer gets the crisis line; when it
-is all but certain of an emergency the rules did not find (a bleed told as "kinda leaking ...
-running down my stomach"), that is the exception: the general emergency reply. Whatever is left
+is all but certain of an emergency the rules did not find (a bleed told as "the cut opened up
+... dripping through everything, I'm on my third shirt"), that is the exception: the general
+emergency reply. Whatever is left
 possible adds a safety line under the answer. Self-harm is never weighed down: the rules'
 crisis finding always stands.
 """
