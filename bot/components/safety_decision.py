@@ -9,9 +9,8 @@ message describes an emergency. The model learned from independent writers' mess
 left uncertain becomes certain; when it reads despair, the answer gets the crisis line; when it
 is all but certain of an emergency the rules did not find (a bleed told as "the cut opened up
 ... dripping through everything, I'm on my third shirt"), that is the exception: the general
-emergency reply. Whatever is left
-possible adds a safety line under the answer. Self-harm is never weighed down: the rules'
-crisis finding always stands.
+emergency reply. Whatever is left possible adds a safety line under the answer. Self-harm is
+never weighed down: the rules' crisis finding always stands.
 """
 
 from __future__ import annotations
