@@ -39,6 +39,10 @@ def spanish() -> SpanishSafety:
         ("bleeding", "le corre sangre por todo el brazo desde la biopsia"),
         (OVERDOSE, "mi mamá se tomó mis medicinas por error"),
         (OVERDOSE, "pastillas todas. lo siento mucho"),
+        # A habit for years beside what is new now; a count said alone.
+        ("chest_pain", "sufro de crisis de ansiedad desde hace años pero esto es distinto, el "
+                       "pecho me arde sin parar"),
+        (OVERDOSE, "mi niña. pastillas de hierro. muchas."),
         # unsure what it means, not whether it happens
         ("infection",
          "no sé si es para tanto: 39.5 de fiebre y el seno de la biopsia rojo y caliente hasta "
@@ -614,6 +618,10 @@ def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text
         "en el control del aeropuerto me miraron como si llevara una pistola por el clip",
         "me hice un corte en el dedo cocinando",
         "me tomo la pastilla de la tensión dos veces al día",
+        # what the emergency room charges; the number asked for
+        "la emergencia cobra un dineral y no tengo seguro, ¿mejor voy a mi clínica?",
+        "teléfono emergencia, ¿cuál es aquí?",
+        "me acabo de mudar a Texas, ¿aquí es el 911 verdad?",
     ],
 )
 def test_figures_of_speech_denials_and_the_past_raise_nothing(
@@ -716,6 +724,8 @@ def test_figures_of_speech_denials_and_the_past_raise_nothing(
         "en mi país era otro número y no me acuerdo si aquí es el 911",
         # the number asked for, not dialled
         "¿cuál es el número de urgencias en este país, es el 911 como en México?",
+        # what a text is about
+        "vi un video que habla de infartos por tomar calcio",
     ],
 )
 def test_hypothetical_or_someone_elses_emergency_is_at_most_uncertain(
