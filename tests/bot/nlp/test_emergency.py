@@ -50,6 +50,8 @@ def uncertain(kind: str) -> Finding:
 
 POSITIVE = [
     ("fainting", "my mum has gone down in a heap by the sink and is barely responding"),
+    # telegraphic
+    ("fainting", "mom on the couch. not waking. pls"),
     ("infection", "fever 39 and the biopsy site is red and hot"),
     ("infection", "I've had a fever since yesterday and the biopsy spot is hot and red"),
     ("general", "my glucose meter reads 41, I'm sweaty and shaky"),

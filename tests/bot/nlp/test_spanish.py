@@ -43,6 +43,10 @@ def spanish() -> SpanishSafety:
         ("chest_pain", "sufro de crisis de ansiedad desde hace años pero esto es distinto, el "
                        "pecho me arde sin parar"),
         (OVERDOSE, "mi niña. pastillas de hierro. muchas."),
+        # redness gone past the lines, not a time that is over; a caregiver's clinical words
+        ("infection", "me drenaron un absceso hace días, hoy tengo 39 de fiebre y lo rojo ya "
+                      "pasó las rayas que pintó la enfermera"),
+        ("breathing", "mi paciente tiene EPOC y está disneica, saturando 84 con el oxígeno puesto"),
         # unsure what it means, not whether it happens
         ("infection",
          "no sé si es para tanto: 39.5 de fiebre y el seno de la biopsia rojo y caliente hasta "
@@ -618,6 +622,7 @@ def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text
         "en el control del aeropuerto me miraron como si llevara una pistola por el clip",
         "me hice un corte en el dedo cocinando",
         "me tomo la pastilla de la tensión dos veces al día",
+        "me quiero morir de lo aburrido que está la sala de espera",
         # what the emergency room charges; the number asked for
         "la emergencia cobra un dineral y no tengo seguro, ¿mejor voy a mi clínica?",
         "teléfono emergencia, ¿cuál es aquí?",
