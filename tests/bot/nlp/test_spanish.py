@@ -731,6 +731,9 @@ def test_figures_of_speech_denials_and_the_past_raise_nothing(
         "¿cuál es el número de urgencias en este país, es el 911 como en México?",
         # what a text is about
         "vi un video que habla de infartos por tomar calcio",
+        # a callback again is no sign of now
+        "a una amiga se le fue la mano con las pastillas, qué pena. A mí me citaron otra vez "
+        "para otra mamografía, ¿es normal?",
     ],
 )
 def test_hypothetical_or_someone_elses_emergency_is_at_most_uncertain(
