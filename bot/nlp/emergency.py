@@ -66,6 +66,11 @@ UNSETTLED = frozenset({HYPOTHETICAL, HABITUAL, EARLIER, OTHER_PERSON, MILD, IN_G
                        NORMAL_QUESTION})
 # Contexts that leave a statement only possible, whatever else is said.
 POSSIBLE = frozenset({HYPOTHETICAL, MILD, IN_GENERAL, REPORTED})
+# Kinds asked about as "is it normal that ...?" only while they are happening to her.
+AIRWAY = frozenset({"breathing", "allergic_reaction"})
+# The question in its own words, "is it normal that" or "¿es normal que" (the rule named
+# NORMAL_QUESTION itself, not NORMAL_QUESTION_TO and the like): asked of herself.
+NORMAL_THAT = "NORMAL_THAT"
 # Contexts of a question that a sentence saying "it is happening to me now" answers.
 ASKED = frozenset({HYPOTHETICAL, NORMAL_QUESTION, IN_GENERAL})
 
@@ -133,6 +138,11 @@ def judge(kind: str, categories: set[str], acute: bool, weak: bool = False) -> b
         return False
     if categories & POSSIBLE:
         return False
+    # An airway closing or breath gone is never "normal": asked so of herself ("¿es normal que
+    # se me cierre la garganta?"), it is hers and now. Not "is it normal to be short of breath
+    # after a biopsy?", asked ahead.
+    if kind in AIRWAY and categories == {NORMAL_QUESTION, NORMAL_THAT}:
+        return True
     return acute or not categories & {HABITUAL, EARLIER, OTHER_PERSON, NORMAL_QUESTION}
 
 
@@ -465,7 +475,9 @@ class EmergencyDetector:
             token._.set(TARGET_TOKEN, True)
         try:
             self._context(doc)
-            return [(t, {_category(modifier.category) for modifier in t._.modifiers})
+            return [(t, {_category(modifier.category) for modifier in t._.modifiers}
+                     | {NORMAL_THAT for modifier in t._.modifiers
+                        if modifier.category == NORMAL_QUESTION})
                     for t in targets]
         finally:
             del doc.spans[SPAN_GROUP]

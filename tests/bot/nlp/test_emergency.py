@@ -532,6 +532,8 @@ def test_figurative_past_and_denied_are_not_emergencies(detect: Detect, text: st
         ("chest_pain", "my sister-in-law down in Texas says her chest is crushing and she won't "
                        "call anyone"),
         ("breathing", "my grandma who's in manila can't catch her breath today, what do I say"),
+        # asked ahead, in the infinitive
+        ("breathing", "is it normal to be short of breath after a stereotactic biopsy?"),
     ],
 )
 def test_hypothetical_or_someone_else_is_uncertain(detect: Detect, kind: str, text: str) -> None:
