@@ -47,6 +47,11 @@ def spanish() -> SpanishSafety:
         ("infection", "me drenaron un absceso hace días, hoy tengo 39 de fiebre y lo rojo ya "
                       "pasó las rayas que pintó la enfermera"),
         ("breathing", "mi paciente tiene EPOC y está disneica, saturando 84 con el oxígeno puesto"),
+        # nitroglycerin without relief; a wound that opened, gushing; sweats, then chills
+        ("chest_pain", "tengo un stent y ya me puse la nitroglicerina tres veces, el dolor sigue "
+                       "igual"),
+        ("bleeding", "se me abrió la herida al levantar a mi nieta y sale a chorritos"),
+        ("infection", "sudo y luego me congelo, y la mama operada está roja y caliente"),
         # never "normal" when asked of herself
         ("breathing", "¿es normal que se me cierre la garganta después del contraste?"),
         # unsure what it means, not whether it happens
@@ -625,6 +630,9 @@ def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text
         "me hice un corte en el dedo cocinando",
         "me tomo la pastilla de la tensión dos veces al día",
         "me quiero morir de lo aburrido que está la sala de espera",
+        # kept out of reach; counted, not taken
+        "las vitaminas de los niños las tengo guardadas arriba del refri",
+        "revisé todas las pastillas de mi papá y no falta ninguna",
         # what the emergency room charges; the number asked for
         "la emergencia cobra un dineral y no tengo seguro, ¿mejor voy a mi clínica?",
         "teléfono emergencia, ¿cuál es aquí?",
@@ -843,6 +851,8 @@ def test_two_physical_signs_happening_now_are_certain(spanish: SpanishSafety) ->
         "mi prima me contó que su compañera se quiere matar, ¿cómo la apoyo desde aquí?",
         # what the number is for
         "¿el 988 sirve para la ansiedad o nomás para suicidio?",
+        # her youth, spelt by ear
+        "cuando yo era joben pensé en quitarme la vida",
     ],
 )
 def test_spanish_crisis_words_taken_back_or_over_bring_the_crisis_line_only(
