@@ -66,7 +66,8 @@ UNSETTLED = frozenset({HYPOTHETICAL, HABITUAL, EARLIER, OTHER_PERSON, MILD, IN_G
                        NORMAL_QUESTION})
 # Contexts that leave a statement only possible, whatever else is said.
 POSSIBLE = frozenset({HYPOTHETICAL, MILD, IN_GENERAL, REPORTED})
-# Kinds asked about as "is it normal that ...?" only while they are happening to her.
+# Kinds asked about as "is it normal that ...?" only while they are happening to her (kinds of
+# emergency.yml and emergency.es.yml, a test checks it).
 AIRWAY = frozenset({"breathing", "allergic_reaction"})
 # The question in its own words, "is it normal that" or "¿es normal que" (the rule named
 # NORMAL_QUESTION itself, not NORMAL_QUESTION_TO and the like): asked of herself.

@@ -14,7 +14,14 @@ from spacy.language import Language
 
 from bot.contract import OVERDOSE, SELF_HARM, SUSPECTED_SELF_HARM
 from bot.nlp.clauses import PERSONAL_FILES
-from bot.nlp.emergency import CONTEXT_FILE, EMERGENCY_FILE, EmergencyDetector, Finding, judge
+from bot.nlp.emergency import (
+    AIRWAY,
+    CONTEXT_FILE,
+    EMERGENCY_FILE,
+    EmergencyDetector,
+    Finding,
+    judge,
+)
 from bot.nlp.spanish import SPANISH_CONTEXT_FILE, SPANISH_EMERGENCY_FILE
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -1203,3 +1210,10 @@ def test_the_end_mark_is_added_to_the_last_sentence_only_for_reading(nlp: Langua
 def test_sentence_end_rules_read_what_they_were_meant_for(detect: Detect, text: str,
                                                          found: bool) -> None:
     assert (detect(text) is not None) is found
+
+
+@pytest.mark.parametrize("path", [EMERGENCY_FILE, SPANISH_EMERGENCY_FILE])
+def test_the_airway_kinds_are_kinds_of_the_rules(path: Path) -> None:
+    # AIRWAY names kinds by their keys in the rules files; a renamed kind must not drop out.
+    kinds = set(yaml.safe_load(path.read_text(encoding="utf-8"))["kinds"])
+    assert AIRWAY.issubset(kinds)
