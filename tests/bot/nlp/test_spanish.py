@@ -637,6 +637,7 @@ def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text
         "la emergencia cobra un dineral y no tengo seguro, ¿mejor voy a mi clínica?",
         "teléfono emergencia, ¿cuál es aquí?",
         "me acabo de mudar a Texas, ¿aquí es el 911 verdad?",
+        "mejor me muero de hambre que volver a comer en esa cafetería",
     ],
 )
 def test_figures_of_speech_denials_and_the_past_raise_nothing(
@@ -799,6 +800,8 @@ def test_a_question_opened_with_its_mark_keeps_its_context(spanish: SpanishSafet
         # pills named before, counted out; the world against her
         "ya las tengo todas aquí, las estoy contándolas despacio",
         "siento que dios me quiere muerta, qué más da la biopsia",
+        # "mejor me muero" said of herself; "me muero de hambre" stays a figure
+        "estoy harta de todo esto, mejor me muero",
         # a death told
         "me enteré de que una conocida se suicidó, ¿ustedes tienen apoyo psicológico?",
         "la vecina de mi amiga se quitó la vida cuando supo lo del cáncer, qué tristeza",
