@@ -155,10 +155,11 @@ def _spoken_of(categories: set[str]) -> bool:
 
 def _category(name: str) -> str:
     """EARLIER_EVENT, HYPOTHETICAL_CAUSE, REPORTED_IN_CARE, MILD_MUSCLE, HABITUAL_DAILY,
-    NORMAL_QUESTION_BAD and the like are their category to the judge: their own names keep
-    medspaCy from cutting a rule's scope at the next rule of its category."""
+    NORMAL_QUESTION_BAD, NEGATED_EXISTENCE_NOT_THAT and the like are their category to the
+    judge: their own names keep medspaCy from cutting a rule's scope at the next rule of its
+    category."""
     return next((base for base in (HISTORICAL, EARLIER, HYPOTHETICAL, REPORTED, MILD, HABITUAL,
-                                   NORMAL_QUESTION)
+                                   NORMAL_QUESTION, NEGATED)
                  if name.startswith(base)), name)
 
 

@@ -437,6 +437,8 @@ def spanish() -> SpanishSafety:
         ("allergic_reaction", "¿es normal que tenga la lengua así de hinchada?"),
         # what worries her is what is happening
         ("bleeding", "lo que más me preocupa es que me estoy desangrando por la herida"),
+        # "no es que" denies only the word right after it
+        ("breathing", "no es que exagere no puedo respirar"),
     ],
 )
 def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text: str) -> None:
@@ -638,6 +640,11 @@ def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text
         "teléfono emergencia, ¿cuál es aquí?",
         "me acabo de mudar a Texas, ¿aquí es el 911 verdad?",
         "mejor me muero de hambre que volver a comer en esa cafetería",
+        # what it is not, told first; which number, asked; a report not understood; paperwork
+        "no es que no pueda respirar, es que me pongo nerviosa con las agujas",
+        "¿y aquí en Miami es 911 para cualquier cosa?",
+        "ayudaaa, no entiendo el informe de la mamografía",
+        "me quiero morir con tanto trámite de la aseguradora",
     ],
 )
 def test_figures_of_speech_denials_and_the_past_raise_nothing(
@@ -745,6 +752,8 @@ def test_figures_of_speech_denials_and_the_past_raise_nothing(
         # a callback again is no sign of now
         "a una amiga se le fue la mano con las pastillas, qué pena. A mí me citaron otra vez "
         "para otra mamografía, ¿es normal?",
+        # a sister who lives abroad and called in tears
+        "mi tía vive en Honduras y me llamó asustada porque tiene el pecho apretado",
     ],
 )
 def test_hypothetical_or_someone_elses_emergency_is_at_most_uncertain(
@@ -856,6 +865,8 @@ def test_two_physical_signs_happening_now_are_certain(spanish: SpanishSafety) ->
         "¿el 988 sirve para la ansiedad o nomás para suicidio?",
         # her youth, spelt by ear
         "cuando yo era joben pensé en quitarme la vida",
+        # what it is not, with its verb
+        "no es que quiera hacerme daño, es que ya me cansé de tanta cita",
     ],
 )
 def test_spanish_crisis_words_taken_back_or_over_bring_the_crisis_line_only(
