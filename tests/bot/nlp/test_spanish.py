@@ -645,6 +645,10 @@ def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text
         "¿y aquí en Miami es 911 para cualquier cosa?",
         "ayudaaa, no entiendo el informe de la mamografía",
         "me quiero morir con tanto trámite de la aseguradora",
+        # a trip to the ER she made; which number, asked; none of the pills missing
+        "sangré un poco y fui a emergency, me pusieron un vendaje nuevo, ¿cuándo me lo quito?",
+        "¿hay otro número para pedir ambulancia o todo es el 911?",
+        "mi nieto abrió el bote de vitaminas pero están todas las pastillas, las conté dos veces",
     ],
 )
 def test_figures_of_speech_denials_and_the_past_raise_nothing(
@@ -754,6 +758,8 @@ def test_figures_of_speech_denials_and_the_past_raise_nothing(
         "para otra mamografía, ¿es normal?",
         # a sister who lives abroad and called in tears
         "mi tía vive en Honduras y me llamó asustada porque tiene el pecho apretado",
+        # when to go, asked
+        "después de la biopsia, cuando tengo que ir a emergencia y cuando no",
     ],
 )
 def test_hypothetical_or_someone_elses_emergency_is_at_most_uncertain(
