@@ -277,6 +277,8 @@ POSITIVE = [
     ("overdose", "grandad took all of them, the bottle is empty"),
     ("bleeding", "bleeding not stoppin after the biopsy"),
     ("overdose", "dad swallowed his whole week's tablets in one go"),
+    # now the same as a heart attack of years ago
+    ("chest_pain", "this feels like when I had my heart attack two years ago"),
 ]
 
 
@@ -471,6 +473,7 @@ def test_faq_questions_are_not_emergencies(detect: Detect, text: str) -> None:
         "the site ok?",
         # an ambulance seen in passing
         "we passed an ambulance on the way in, is the clinic near the hospital?",
+        "the biopsy ache is nothing like when I had my heart attack in 2015",
     ],
 )
 def test_figurative_past_and_denied_are_not_emergencies(detect: Detect, text: str) -> None:

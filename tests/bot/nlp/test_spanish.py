@@ -437,6 +437,9 @@ def spanish() -> SpanishSafety:
         ("allergic_reaction", "¿es normal que tenga la lengua así de hinchada?"),
         # what worries her is what is happening
         ("bleeding", "lo que más me preocupa es que me estoy desangrando por la herida"),
+        # now the same as a heart attack of years ago; someone with her now
+        ("chest_pain", "es igualito a cuando me dio el infarto hace cinco años"),
+        ("overdose", "mi vecina está conmigo, dice que se tomó todas las pastillas para dormir"),
         # "no es que" denies only the word right after it
         ("breathing", "no es que exagere no puedo respirar"),
     ],
@@ -640,6 +643,7 @@ def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text
         "teléfono emergencia, ¿cuál es aquí?",
         "me acabo de mudar a Texas, ¿aquí es el 911 verdad?",
         "mejor me muero de hambre que volver a comer en esa cafetería",
+        "esta molestia no se parece en nada, no es como cuando me dio el infarto en 2018",
         # what it is not, told first; which number, asked; a report not understood; paperwork
         "no es que no pueda respirar, es que me pongo nerviosa con las agujas",
         "¿y aquí en Miami es 911 para cualquier cosa?",
