@@ -440,6 +440,10 @@ def spanish() -> SpanishSafety:
         # now the same as a heart attack of years ago; someone with her now
         ("chest_pain", "es igualito a cuando me dio el infarto hace cinco años"),
         ("overdose", "mi vecina está conmigo, dice que se tomó todas las pastillas para dormir"),
+        # today likened to a past time: the year is the likeness's
+        ("breathing", "me está pasando igual que en 2021: la lengua hinchada y no puedo tragar"),
+        ("bleeding", "sangra y sangra, empapé tres toallas, igualito que la vez pasada cuando me "
+                     "tuvieron que coser"),
         # "no es que" denies only the word right after it
         ("breathing", "no es que exagere no puedo respirar"),
     ],
@@ -644,6 +648,9 @@ def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text
         "me acabo de mudar a Texas, ¿aquí es el 911 verdad?",
         "mejor me muero de hambre que volver a comer en esa cafetería",
         "esta molestia no se parece en nada, no es como cuando me dio el infarto en 2018",
+        # "como" as "since", heading the sentence
+        "Como el año pasado me dio reacción al contraste y se me cerró la garganta, ¿qué hago "
+        "esta vez?",
         # what it is not, told first; which number, asked; a report not understood; paperwork
         "no es que no pueda respirar, es que me pongo nerviosa con las agujas",
         "¿y aquí en Miami es 911 para cualquier cosa?",
