@@ -474,6 +474,8 @@ def test_faq_questions_are_not_emergencies(detect: Detect, text: str) -> None:
         # an ambulance seen in passing
         "we passed an ambulance on the way in, is the clinic near the hospital?",
         "the biopsy ache is nothing like when I had my heart attack in 2015",
+        # what counts as one, asked
+        "is a slow ooze classed as an emergency or can it wait till monday",
     ],
 )
 def test_figurative_past_and_denied_are_not_emergencies(detect: Detect, text: str) -> None:
