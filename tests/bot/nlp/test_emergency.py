@@ -279,6 +279,8 @@ POSITIVE = [
     ("overdose", "dad swallowed his whole week's tablets in one go"),
     # now the same as a heart attack of years ago
     ("chest_pain", "this feels like when I had my heart attack two years ago"),
+    # a battery or magnets swallowed
+    ("overdose", "the baby just swallowed a little round battery from the scale"),
 ]
 
 
@@ -544,6 +546,9 @@ def test_figurative_past_and_denied_are_not_emergencies(detect: Detect, text: st
         ("chest_pain", "my sister-in-law down in Texas says her chest is crushing and she won't "
                        "call anyone"),
         ("breathing", "my grandma who's in manila can't catch her breath today, what do I say"),
+        # already in hospital
+        ("overdose", "my grandson swallowed a magnet, my son says they're already at the "
+                     "hospital for an x-ray"),
         # asked ahead, in the infinitive
         ("breathing", "is it normal to be short of breath after a stereotactic biopsy?"),
     ],

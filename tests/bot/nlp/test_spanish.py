@@ -444,6 +444,8 @@ def spanish() -> SpanishSafety:
         ("breathing", "me está pasando igual que en 2021: la lengua hinchada y no puedo tragar"),
         ("bleeding", "sangra y sangra, empapé tres toallas, igualito que la vez pasada cuando me "
                      "tuvieron que coser"),
+        # a battery swallowed
+        ("overdose", "el bebé se tragó la pila redonda de la báscula"),
         # "no es que" denies only the word right after it
         ("breathing", "no es que exagere no puedo respirar"),
     ],
@@ -648,6 +650,7 @@ def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text
         "me acabo de mudar a Texas, ¿aquí es el 911 verdad?",
         "mejor me muero de hambre que volver a comer en esa cafetería",
         "esta molestia no se parece en nada, no es como cuando me dio el infarto en 2018",
+        "ya me puse las pilas y pedí la cita para la biopsia",
         # "como" as "since", heading the sentence
         "Como el año pasado me dio reacción al contraste y se me cerró la garganta, ¿qué hago "
         "esta vez?",
