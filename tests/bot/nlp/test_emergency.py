@@ -280,7 +280,8 @@ POSITIVE = [
     # now the same as a heart attack of years ago
     ("chest_pain", "this feels like when I had my heart attack two years ago"),
     # a battery or magnets swallowed
-    ("overdose", "the baby just swallowed a little round battery from the scale"),
+    ("general", "the baby just swallowed a little round battery from the scale"),
+    ("overdose", "grandpa sipped windshield antifreeze from a water bottle by mistake"),
 ]
 
 
@@ -476,6 +477,10 @@ def test_faq_questions_are_not_emergencies(detect: Detect, text: str) -> None:
         # an ambulance seen in passing
         "we passed an ambulance on the way in, is the clinic near the hospital?",
         "the biopsy ache is nothing like when I had my heart attack in 2015",
+        "I ate breakfast and wiped the counters with bleach, can I still shower before the "
+        "mammogram?",
+        # already in hospital
+        "my grandson swallowed a magnet, my son says they're already at the hospital for an x-ray",
         # what counts as one, asked
         "is a slow ooze classed as an emergency or can it wait till monday",
     ],
@@ -546,9 +551,8 @@ def test_figurative_past_and_denied_are_not_emergencies(detect: Detect, text: st
         ("chest_pain", "my sister-in-law down in Texas says her chest is crushing and she won't "
                        "call anyone"),
         ("breathing", "my grandma who's in manila can't catch her breath today, what do I say"),
-        # already in hospital
-        ("overdose", "my grandson swallowed a magnet, my son says they're already at the "
-                     "hospital for an x-ray"),
+        # already in care
+        ("chest_pain", "mum's chest was hurting badly, she's already in the er now"),
         # asked ahead, in the infinitive
         ("breathing", "is it normal to be short of breath after a stereotactic biopsy?"),
     ],

@@ -445,7 +445,8 @@ def spanish() -> SpanishSafety:
         ("bleeding", "sangra y sangra, empapé tres toallas, igualito que la vez pasada cuando me "
                      "tuvieron que coser"),
         # a battery swallowed
-        ("overdose", "el bebé se tragó la pila redonda de la báscula"),
+        ("general", "el bebé se tragó la pila redonda de la báscula"),
+        ("overdose", "mi suegro bebió anticongelante de una botella de refresco"),
         # "no es que" denies only the word right after it
         ("breathing", "no es que exagere no puedo respirar"),
     ],
@@ -651,6 +652,7 @@ def test_spanish_emergencies_are_certain(spanish: SpanishSafety, kind: str, text
         "mejor me muero de hambre que volver a comer en esa cafetería",
         "esta molestia no se parece en nada, no es como cuando me dio el infarto en 2018",
         "ya me puse las pilas y pedí la cita para la biopsia",
+        "tomé café y luego limpié el baño con cloro, ¿me puedo bañar antes de la mamografía?",
         # "como" as "since", heading the sentence
         "Como el año pasado me dio reacción al contraste y se me cerró la garganta, ¿qué hago "
         "esta vez?",
