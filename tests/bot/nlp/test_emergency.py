@@ -479,8 +479,9 @@ def test_faq_questions_are_not_emergencies(detect: Detect, text: str) -> None:
         "the biopsy ache is nothing like when I had my heart attack in 2015",
         "I ate breakfast and wiped the counters with bleach, can I still shower before the "
         "mammogram?",
-        # already in hospital
+        # already in hospital; a child's age, then
         "my grandson swallowed a magnet, my son says they're already at the hospital for an x-ray",
+        "when my son was 4 he swallowed two magnets and had surgery, now he's in college",
         # what counts as one, asked
         "is a slow ooze classed as an emergency or can it wait till monday",
     ],

@@ -772,6 +772,9 @@ def test_figures_of_speech_denials_and_the_past_raise_nothing(
         # a callback again is no sign of now
         "a una amiga se le fue la mano con las pastillas, qué pena. A mí me citaron otra vez "
         "para otra mamografía, ¿es normal?",
+        # the news
+        ("vi en las noticias que una niña se tragó un imán, ¿los imanes del brasier afectan la "
+         "mamografía?"),
         # a sister who lives abroad and called in tears
         "mi tía vive en Honduras y me llamó asustada porque tiene el pecho apretado",
         # when to go, asked
